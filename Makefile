@@ -1,0 +1,144 @@
+# mctop — terminal operations console.
+#
+#   make            build ./mctop
+#   make demo       install what is missing (as root), build, run the demo site
+#   make check      unit tests, screen tests, unit tests under ASan+UBSan, valgrind
+#   make bench      print performance figures
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+DATADIR    ?= $(PREFIX)/share/mctop
+DESTDIR    ?=
+
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS       := ncursesw libssh libcurl libcjson inih
+BUILD      ?= build
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes \
+        -Wstrict-prototypes -Wwrite-strings -Wpointer-arith -Wundef \
+        -Wcast-qual -Wnull-dereference -Wvla -Wimplicit-fallthrough
+CFLAGS ?= -O2 -g
+ifeq ($(SANITIZE),1)
+BUILD  := $(BUILD)-asan
+CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+          -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CHECK_LIBS := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
+              $(CFLAGS) $(PKG_CFLAGS) -I. -DMCTOP_DATADIR='"$(DATADIR)"' \
+              -MMD -MP
+LIBS       := $(PKG_LIBS) -lpthread -lm
+
+KEYMAPS  := $(wildcard keymaps/*.keys)
+LIB_SRC  := $(sort $(wildcard backend/*.c tui/*.c views/*.c) \
+              $(filter-out keymaps/builtin.c,$(wildcard keymaps/*.c)) \
+              keymaps/builtin.c)
+MAIN_SRC := views/main.c
+LIB_SRC  := $(filter-out $(MAIN_SRC),$(LIB_SRC))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(MAIN_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(BUILD)/tests/unit/run
+
+.PHONY: all demo check unit screen asan valgrind lint-man bench install \
+        uninstall clean format format-check deps-build deps-check
+
+all: mctop
+
+mctop: $(BUILD)/mctop
+	cp $< $@
+
+$(BUILD)/mctop: $(LIB_OBJ) $(MAIN_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The shipped keymaps are compiled in so the binary works on its own.
+keymaps/builtin.c: $(KEYMAPS) keymaps/embed.sh
+	sh keymaps/embed.sh $(KEYMAPS) > $@.tmp && mv $@.tmp $@
+
+# Test suites are found by name: every `Suite *x_suite(void)` in tests/unit.
+$(BUILD)/tests/unit/suites.h: $(filter-out tests/unit/run.c,$(UNIT_SRC))
+	@mkdir -p $(dir $@)
+	sed -n 's/^Suite \*\([a-z0-9_]*\)_suite(void)$$/SUITE(\1)/p' $^ > $@
+
+$(BUILD)/tests/unit/run.o: $(BUILD)/tests/unit/suites.h
+$(BUILD)/tests/unit/run.o: ALL_CFLAGS += -I$(BUILD)/tests/unit
+$(UNIT_OBJ): ALL_CFLAGS += -Wno-missing-prototypes
+
+$(UNIT_BIN): $(UNIT_OBJ) $(LIB_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
+
+# --- set-up: as root install what is missing, otherwise say what to install
+DEPS_BUILD := gcc make pkg-config libncurses-dev libssh-dev \
+              libcurl4-openssl-dev libcjson-dev libinih-dev
+DEPS_CHECK := $(DEPS_BUILD) check tmux valgrind mandoc ncurses-term
+deps-build:
+	@sh tests/deps.sh $(DEPS_BUILD)
+deps-check:
+	@sh tests/deps.sh $(DEPS_CHECK)
+
+demo: deps-build
+	$(MAKE) mctop
+	./mctop --demo
+
+check: deps-check
+	$(MAKE) mctop $(UNIT_BIN)
+	$(MAKE) unit screen lint-man
+	$(MAKE) SANITIZE=1 asan
+	$(MAKE) valgrind
+	@echo "make check: all passed"
+
+unit: $(UNIT_BIN)
+	$(UNIT_BIN)
+
+screen: mctop
+	sh tests/screen/run.sh
+
+asan: $(UNIT_BIN) mctop
+	ASAN_OPTIONS=detect_leaks=1 $(UNIT_BIN)
+
+valgrind: $(UNIT_BIN)
+	CK_FORK=no valgrind -q --error-exitcode=3 --leak-check=full \
+	  --errors-for-leak-kinds=definite,indirect $(UNIT_BIN)
+
+lint-man:
+	mandoc -Tlint -W warning man/mctop.1 man/mctop.conf.5
+
+bench: mctop
+	sh tests/bench/run.sh
+
+format:
+	clang-format -i $(LIB_SRC:keymaps/builtin.c=) $(MAIN_SRC) $(wildcard */*.h) $(UNIT_SRC)
+
+format-check:
+	clang-format --dry-run -Werror $(filter-out keymaps/builtin.c,$(LIB_SRC)) \
+	  $(MAIN_SRC) $(wildcard */*.h) $(UNIT_SRC)
+
+install: mctop
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/keymaps
+	install -m 0755 mctop $(DESTDIR)$(BINDIR)/mctop
+	install -m 0644 man/mctop.1 $(DESTDIR)$(MANDIR)/man1/mctop.1
+	install -m 0644 man/mctop.conf.5 $(DESTDIR)$(MANDIR)/man5/mctop.conf.5
+	install -m 0644 $(KEYMAPS) $(DESTDIR)$(DATADIR)/keymaps/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/mctop $(DESTDIR)$(MANDIR)/man1/mctop.1 \
+	  $(DESTDIR)$(MANDIR)/man5/mctop.conf.5
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-asan mctop keymaps/builtin.c
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
