@@ -57,11 +57,16 @@ mctop: $(BUILD)/mctop
 	cp $< $@
 
 $(BUILD)/mctop: $(LIB_OBJ) $(MAIN_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# Quiet by default; `make V=1` shows the commands.
+Q := $(if $(V),,@)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The shipped keymaps are compiled in so the binary works on its own.
 keymaps/builtin.c: $(KEYMAPS) keymaps/embed.sh
@@ -77,7 +82,8 @@ $(BUILD)/tests/unit/run.o: ALL_CFLAGS += -I$(BUILD)/tests/unit
 $(UNIT_OBJ): ALL_CFLAGS += -Wno-missing-prototypes
 
 $(UNIT_BIN): $(UNIT_OBJ) $(LIB_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CHECK_LIBS)
 
 # --- set-up: as root install what is missing, otherwise say what to install
 DEPS_BUILD := gcc make pkg-config libncurses-dev libssh-dev \

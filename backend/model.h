@@ -34,7 +34,8 @@ struct perf_range {
 struct perf {
     char *label;
     double value;
-    char uom[8]; /* "", "%", "s", "ms", "us", "B", "KB", "MB", "GB", "TB", "c" */
+    char
+        uom[8]; /* "", "%", "s", "ms", "us", "B", "KB", "MB", "GB", "TB", "c" */
     struct perf_range warn, crit;
     bool has_min, has_max;
     double min, max;
@@ -74,14 +75,15 @@ struct mc_status {
     int ack; /* 0 none, 1 normal, 2 sticky */
     int downtime_depth;
     bool flapping;
-    bool pending;   /* no check result yet: never a problem */
-    bool reachable; /* false: a parent is down (hosts show UNRCH) */
+    bool pending;      /* no check result yet: never a problem */
+    bool reachable;    /* false: a parent is down (hosts show UNRCH) */
     double last_check; /* epoch seconds; -1 never */
     double last_state_change;
     char *output;      /* first line of the plugin output, or NULL */
     char *long_output; /* the remaining lines, or NULL */
     char *perf_raw;    /* perf data items as received, joined by spaces */
     struct perf_list perf;
+    bool perf_bad; /* some perf data could not be parsed (see perf_raw) */
 };
 
 struct mc_service {
@@ -108,7 +110,8 @@ enum mc_state model_host_state(const struct mc_host *h);
 enum mc_state model_service_state(const struct mc_service *s);
 /* Four-letter-or-so label that always accompanies the colour: "CRIT". */
 const char *model_state_label(enum mc_state st);
-/* Sort rank: higher is worse (DOWN > CRIT > UNRCH > UNKN > WARN > PEND > OK). */
+/* Sort rank: higher is worse (DOWN > CRIT > UNRCH > UNKN > WARN > PEND > OK).
+ */
 int model_state_severity(enum mc_state st);
 /* A problem is a checked, non-OK, non-UP state. */
 bool model_state_is_problem(enum mc_state st);
@@ -119,5 +122,8 @@ void model_status_clear(struct mc_status *st);
 void model_host_clear(struct mc_host *h);
 void model_service_clear(struct mc_service *s);
 void perf_list_clear(struct perf_list *pl);
+/* Clear each of the n elements, then free the array itself. */
+void model_hosts_free(struct mc_host *v, size_t n);
+void model_services_free(struct mc_service *v, size_t n);
 
 #endif

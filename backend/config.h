@@ -1,0 +1,96 @@
+/*
+ * The configuration file, mctop.conf(5): user interface settings and the
+ * sites with their bastions and endpoints. Parsed with inih; every problem
+ * is reported as "file:line: message".
+ */
+#ifndef MCTOP_BACKEND_CONFIG_H
+#define MCTOP_BACKEND_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "backend/metrics.h"
+#include "backend/secret.h"
+
+/* An HTTP(S) service of a site: Icinga API, Cacti, Elasticsearch, Kibana. */
+struct mc_endpoint {
+    char *url;                 /* NULL when not configured; no trailing '/' */
+    char *host;                /* from the URL; IPv6 without the brackets */
+    int port;                  /* from the URL, else 80 or 443 */
+    bool tls;                  /* https */
+    char *user;                /* or NULL */
+    struct mc_secret password; /* MC_SECRET_NONE: no password */
+    char *ca_file;             /* or NULL: the system's certificates */
+};
+
+/* Which log search service a site has. */
+enum mc_logs_kind {
+    MC_LOGS_NONE,
+    MC_LOGS_ELASTIC, /* elastic_url: the Elasticsearch API */
+    MC_LOGS_KIBANA   /* kibana_url: Elasticsearch through Kibana's proxy */
+};
+
+/* One [site NAME] section. Paths are absolute ("~/" expanded). */
+struct mc_site_config {
+    char *name;
+    int line; /* of the [site NAME] header */
+
+    bool direct;         /* true: no bastion (e.g. on a VPN) */
+    char *bastion;       /* host name or ssh_config Host alias */
+    int bastion_port;    /* 0: ssh_config's Port, else 22 */
+    char *bastion_user;  /* NULL: ssh_config's User, else the login name */
+    char *identity_file; /* NULL: ssh-agent and ssh's default keys */
+    char *known_hosts;   /* NULL: ~/.ssh/known_hosts */
+
+    int refresh;               /* seconds between full resyncs */
+    char *env_var;             /* host custom variable naming the environment */
+    struct metric_map metrics; /* services per host meter (with defaults) */
+
+    struct mc_endpoint icinga; /* always configured */
+    struct mc_endpoint cacti;  /* url NULL: no graphs */
+
+    enum mc_logs_kind logs_kind;
+    struct mc_endpoint logs;       /* elastic_* keys; url from either URL key */
+    struct mc_secret logs_api_key; /* instead of user and password */
+    char *logs_index;              /* index pattern; NULL without logs */
+};
+
+struct mc_config {
+    char *path;   /* the file it was read from */
+    char *theme;  /* "dark", "light" or "mono" */
+    char *keymap; /* a keymap name, or a file path (it has a '/') */
+    bool mouse;
+    int refresh; /* default for the sites' refresh */
+    char *author;
+    bool readonly;
+    struct mc_site_config *sites;
+    size_t nsites;
+};
+
+/* What is wrong with a configuration file, in line order. */
+struct config_diag {
+    char **msg; /* "file:line: message", or "file: message" */
+    size_t n;
+    bool missing_file; /* the file does not exist (msg says so too) */
+};
+
+/*
+ * Read and check the file at path. Returns 0 with cfg filled, or -1 with
+ * cfg empty and every problem found in diag. Referenced files (identity,
+ * CA, netrc and keymap files) must be readable. Free both in either case.
+ */
+int config_load(const char *path, struct mc_config *cfg,
+                struct config_diag *diag);
+
+/* $XDG_CONFIG_HOME/mctop/config, else ~/.config/mctop/config (caller frees;
+ * NULL when the home directory is unknown). */
+char *config_default_path(void);
+
+/* The site called name, or NULL. */
+const struct mc_site_config *config_find_site(const struct mc_config *cfg,
+                                              const char *name);
+
+void config_free(struct mc_config *cfg);
+void config_diag_free(struct config_diag *d);
+
+#endif

@@ -1,0 +1,82 @@
+/*
+ * A site at run time: how it is reached, its current data and their age.
+ * The Icinga client (icinga_client.c) fills it; views only read it.
+ */
+#ifndef MCTOP_BACKEND_SITE_H
+#define MCTOP_BACKEND_SITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "backend/buf.h"
+#include "backend/err.h"
+#include "backend/metrics.h"
+
+struct loop;
+struct http_client;
+struct mc_snapshot;
+struct trend;
+struct icinga_client;
+
+enum site_conn {
+    SITE_IDLE,
+    SITE_CONNECTING,
+    SITE_CONNECTED,
+    SITE_RECONNECTING,
+    SITE_FAILED
+};
+
+struct site {
+    char *name;
+    bool demo;
+    struct loop *loop;
+    struct http_client *http;
+    char *env_var;
+    struct metric_map map;
+    int refresh; /* seconds between full resyncs */
+
+    enum site_conn conn;
+    char conn_msg[256]; /* why it failed, or "" */
+    double rtt_ms;      /* < 0 when unknown */
+    long long retry_at; /* loop_now_ms() of the next attempt */
+
+    struct mc_snapshot *snap; /* current data; NULL before the first fetch */
+    uint64_t gen;             /* bumped on every change of snap */
+    double updated;           /* wall time data last arrived */
+    double synced;            /* wall time of the last full fetch */
+
+    bool loading; /* a full fetch is running */
+    size_t load_bytes, load_objects;
+    bool live; /* the event stream is open */
+
+    struct mc_err err; /* last data error; msg "" when none */
+    double err_time;
+
+    struct trend *load_trend; /* each host's load meter over time */
+    struct icinga_client *icinga;
+
+    /* Called whenever anything above changed (to schedule a redraw). */
+    void (*notify)(void *arg, struct site *s);
+    void *notify_arg;
+};
+
+/* The built-in demo site with nhosts hosts (<= 0: the default size). */
+struct site *site_new_demo(struct loop *loop, unsigned seed, int nhosts,
+                           int refresh);
+/* Start fetching; the notify callback should be set before. */
+void site_start(struct site *s);
+void site_free(struct site *s);
+
+/* Record a data error (shown in the status line) and notify. */
+void site_set_error(struct site *s, const struct mc_err *err);
+/* Replace the data (takes ownership) and notify. */
+void site_set_snapshot(struct site *s, struct mc_snapshot *snap);
+/* The data changed in place and notify. */
+void site_touch(struct site *s);
+/* "live", "polling", "connecting", "reconnecting in 4 s", "failed: ...". */
+char *site_conn_text(const struct site *s, char *buf, size_t size);
+/* True when the shown data may be out of date (not live). */
+bool site_stale(const struct site *s);
+
+#endif

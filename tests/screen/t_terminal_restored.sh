@@ -1,0 +1,33 @@
+# The terminal is given back after q, SIGTERM and suspend/resume.
+. tests/screen/lib.sh
+start_shell 100 30
+send 'stty -a > '"$OUT"'/stty.before; echo ready'
+key Enter
+wait_for '^ready'
+start_mctop
+[ "$(tm display -p -t t '#{alternate_on}')" = 1 ] || fail "no alternate screen"
+key C-z                                   # suspend
+wait_for 'Stopped|stopped'
+[ "$(tm display -p -t t '#{alternate_on}')" = 0 ] || fail "suspended in the alternate screen"
+send 'fg'
+key Enter
+wait_for '1 Hosts [0-9]'
+key q
+wait_for '^\$( |$)'
+[ "$(tm display -p -t t '#{alternate_on}')" = 0 ] || fail "alternate screen left on"
+send 'stty -a > '"$OUT"'/stty.after; echo done'
+key Enter
+wait_for '^done'
+cmp -s "$OUT/stty.before" "$OUT/stty.after" || fail "stty settings changed"
+# SIGTERM from outside, while mctop runs in the foreground
+start_mctop
+shell=$(tm display -p -t t '#{pane_pid}')
+pid=$(pgrep -P "$shell" mctop) || fail "no mctop process"
+kill -TERM "$pid"
+wait_for '^\$( |$)'
+send 'echo rc=$?; stty -a > '"$OUT"'/stty.term; echo done2'
+key Enter
+wait_for '^done2'
+expect '^rc=0'
+[ "$(tm display -p -t t '#{alternate_on}')" = 0 ] || fail "alternate screen left on"
+cmp -s "$OUT/stty.before" "$OUT/stty.term" || fail "stty changed after SIGTERM"

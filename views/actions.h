@@ -1,0 +1,54 @@
+/* Every action a key can be bound to, and the keymap tables. */
+#ifndef MCTOP_VIEWS_ACTIONS_H
+#define MCTOP_VIEWS_ACTIONS_H
+
+#include "keymaps/keymap.h"
+
+enum action {
+    ACT_NONE,
+    /* global */
+    ACT_QUIT,
+    ACT_HELP,
+    ACT_COMMAND,
+    ACT_FILTER,
+    ACT_BACK,
+    ACT_REDRAW,
+    ACT_SUSPEND,
+    ACT_VIEW_HOSTS,
+    ACT_VIEW_ALERTS,
+    ACT_VIEW_NEXT,
+    ACT_VIEW_PREV,
+    /* lists */
+    ACT_UP,
+    ACT_DOWN,
+    ACT_PAGE_UP,
+    ACT_PAGE_DOWN,
+    ACT_HALF_UP,
+    ACT_HALF_DOWN,
+    ACT_TOP,
+    ACT_BOTTOM,
+    ACT_MARK,
+    ACT_MARK_ALL,
+    ACT_MARK_CLEAR,
+    ACT_SORT_NEXT,
+    ACT_SORT_PREV,
+    ACT_SORT_REVERSE,
+    ACT_SORT_PICK,
+    ACT_DETAIL,
+    ACT_DETAIL_UP,
+    ACT_DETAIL_DOWN,
+    /* alerts */
+    ACT_TOGGLE_HANDLED,
+    ACT_TOGGLE_SOFT,
+    /* hosts */
+    ACT_TOGGLE_PROBLEMS,
+    ACT_COUNT
+};
+
+/* Keymap tables: a key is looked up in the view's table, then list, then global. */
+enum keytable { KT_GLOBAL, KT_LIST, KT_HOSTS, KT_ALERTS, KT_COUNT };
+
+extern const struct keymap_action actions_table[];
+extern const char *const actions_keytables[];
+
+#endif

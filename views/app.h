@@ -1,0 +1,97 @@
+/*
+ * The application: sites, views, keymap, modes (filter and command
+ * prompts, help, dialogs) and the frame drawn once per loop turn.
+ */
+#ifndef MCTOP_VIEWS_APP_H
+#define MCTOP_VIEWS_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "keymaps/keymap.h"
+#include "tui/dialog.h"
+#include "tui/lineedit.h"
+#include "views/view.h"
+
+struct loop;
+struct site;
+struct mc_config;
+
+enum view_id { VIEW_HOSTS, VIEW_ALERTS, VIEW_COUNT };
+
+enum app_mode { MODE_NORMAL, MODE_FILTER, MODE_COMMAND, MODE_HELP,
+                MODE_DIALOG };
+
+enum app_msg_level { MSG_INFO, MSG_WARN, MSG_ERROR };
+
+/* Called when a dialog closes; d->sel or dialog_text(d) hold the answer. */
+typedef void (*app_dialog_cb)(struct app *app, struct dialog *d,
+                              enum dialog_result r, void *arg);
+
+struct app_options {
+    bool mouse;
+    int theme;        /* enum theme_kind */
+    long frames;      /* exit after this many frames; 0 = run */
+    FILE *trace;      /* key and frame timings, or NULL */
+};
+
+struct app {
+    struct loop *loop;
+    struct keymap km;
+    struct site **sites;
+    size_t nsites;
+    struct view views[VIEW_COUNT];
+    int cur;
+    int back[16]; /* views to return to with Esc */
+    int nback;
+    enum app_mode mode;
+    struct lineedit edit; /* filter or command being typed */
+    char *filter_before;  /* filter to restore if the prompt is cancelled */
+    struct history filter_hist, cmd_hist;
+    struct dialog *dialog;
+    app_dialog_cb dialog_cb;
+    void *dialog_arg;
+    int help_scroll;
+    char msg[256];
+    enum app_msg_level msg_level;
+    long long msg_until;
+    double now; /* wall clock of this frame */
+    int rows, cols;
+    bool dirty, resized, too_small;
+    struct tui_rect body; /* where the view draws, for mouse hits */
+    struct app_options opt;
+    long frames;
+    bool first_data_traced;
+    long long key_ms; /* when the key being handled arrived */
+};
+
+/* Set up an app over the sites (ownership stays with the caller). */
+void app_init(struct app *app, struct loop *loop, struct site **sites,
+              size_t nsites, const struct app_options *opt);
+void app_free(struct app *app);
+/* Take the terminal and run until quit; returns 0 or -1 (message printed). */
+int app_run(struct app *app);
+
+/* Something changed: draw a new frame at the end of this loop turn. */
+void app_dirty(struct app *app);
+void app_message(struct app *app, enum app_msg_level level, const char *fmt,
+                 ...) __attribute__((format(printf, 3, 4)));
+void app_open_dialog(struct app *app, struct dialog *d, app_dialog_cb cb,
+                     void *arg);
+void app_switch_view(struct app *app, int id);
+/* Run a ":" command line; returns 0 or -1 (message shown). */
+int app_command(struct app *app, const char *line);
+/* The first key bound to action in a table chain, as a name ("" if none). */
+const char *app_key_for(const struct app *app, int table, int action,
+                        char *buf, size_t size);
+
+/* help.c: the help overlay. */
+void help_draw(struct app *app, struct tui_rect r);
+bool help_key(struct app *app, int key);
+
+/* command.c: ":" commands and their completion. */
+size_t command_complete(void *arg, const char *text, size_t *word_start,
+                        char ***out);
+
+#endif
