@@ -22,7 +22,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes \
         -Wcast-qual -Wnull-dereference -Wvla -Wimplicit-fallthrough
 CFLAGS ?= -O2 -g
 ifeq ($(SANITIZE),1)
-BUILD  := $(BUILD)-asan
+override BUILD := $(BUILD)-asan
 CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
           -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined

@@ -121,11 +121,6 @@ static void init_problem(struct demo *d, uint32_t id, double lc)
     if (c->ack != 0)
         c->ack_change = demo_round_us(c->last_state_change +
                                       (lc - c->last_state_change) * 0.3);
-    if (o->flags & DEMO_F_INC_FLAP) {
-        c->flap_hist = 0x5a5a;
-        c->flapping = true;
-        c->flap_change = demo_round_us(lc - 120);
-    }
 }
 
 static void init_object(struct demo *d, uint32_t id)
@@ -161,6 +156,13 @@ static void init_object(struct demo *d, uint32_t id)
     }
     c->next_check =
         demo_round_us(lc + (c->state_type == 0 ? o->retry : o->interval));
+    /* A flapping incident has been coming and going for a while. */
+    if ((o->flags & DEMO_F_INC_FLAP) && lc >= d->t0 + o->inc_start &&
+        lc < d->t0 + o->inc_end) {
+        c->flap_hist = 0x5a5a;
+        c->flapping = true;
+        c->flap_change = demo_round_us(lc - 120);
+    }
 }
 
 struct demo *demo_new(unsigned seed, int nhosts, double now)

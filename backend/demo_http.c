@@ -21,6 +21,7 @@ struct http_req {
     bool stream;    /* an event stream: fed by the tick, never ends */
     bool in_cb;     /* a callback of this request is running */
     bool cancelled; /* freed once the callback or the tick returns */
+    bool paused;    /* flow control: no slices until resumed */
     unsigned timer; /* slice timer of a finite body, 0 when none */
     struct http_req *next;
 };
@@ -68,9 +69,11 @@ static long demo_http_slice(void *arg)
     buf_reset(&dh->out);
     more = demo_reply_read(req->reply, &dh->out, 256 * 1024);
     demo_http_feed(req, &dh->out);
-    if (!req->cancelled && more)
+    if (!req->cancelled && more && !req->paused)
         return 0;
     req->timer = 0;
+    if (!req->cancelled && more)
+        return LOOP_STOP; /* paused by the callback: resumed by a new timer */
     if (!req->cancelled)
         req->cb.on_done(req->cb.arg, req->status, NULL);
     demo_http_unlink(dh, req);
@@ -135,6 +138,21 @@ static void demo_http_cancel(void *impl, struct http_req *req)
     demo_http_unlink(dh, req);
 }
 
+static void demo_http_pause(void *impl, struct http_req *req, bool paused)
+{
+    struct demo_http *dh = impl;
+
+    if (req->stream || req->paused == paused)
+        return;
+    req->paused = paused;
+    if (paused && req->timer != 0) {
+        loop_del_timer(dh->loop, req->timer);
+        req->timer = 0;
+    } else if (!paused && req->timer == 0 && !req->cancelled) {
+        req->timer = loop_add_timer(dh->loop, 0, demo_http_slice, req);
+    }
+}
+
 static void demo_http_destroy(void *impl)
 {
     struct demo_http *dh = impl;
@@ -148,9 +166,10 @@ static void demo_http_destroy(void *impl)
 }
 
 static const struct http_ops demo_http_ops = {
-    demo_http_request,
-    demo_http_cancel,
-    demo_http_destroy,
+    .request = demo_http_request,
+    .cancel = demo_http_cancel,
+    .pause = demo_http_pause,
+    .free = demo_http_destroy,
 };
 
 struct http_client *demo_http_new(struct loop *loop, unsigned seed,

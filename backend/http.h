@@ -6,6 +6,7 @@
 #ifndef MCTOP_BACKEND_HTTP_H
 #define MCTOP_BACKEND_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "backend/err.h"
@@ -36,6 +37,8 @@ struct http_ops {
                                 const struct http_cb *cb, struct mc_err *err);
     /* Stop a request: no callback runs for it afterwards. */
     void (*cancel)(void *impl, struct http_req *req);
+    /* Hold back (or resume) delivering body bytes: flow control. */
+    void (*pause)(void *impl, struct http_req *req, bool paused);
     void (*free)(void *impl);
 };
 
@@ -49,6 +52,13 @@ http_request(struct http_client *c, const char *method, const char *path,
              const char *body, const struct http_cb *cb, struct mc_err *err)
 {
     return c->ops->request(c->impl, method, path, body, cb, err);
+}
+
+static inline void http_pause(struct http_client *c, struct http_req *req,
+                              bool paused)
+{
+    if (req != NULL)
+        c->ops->pause(c->impl, req, paused);
 }
 
 static inline void http_cancel(struct http_client *c, struct http_req *req)

@@ -1,6 +1,7 @@
 /* Icinga 2 fetch, event stream and resync for one site. */
 #include "icinga_client.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "backend/site.h"
 #include "backend/snapshot.h"
 #include "backend/trend.h"
+#include "backend/worker.h"
 #include "backend/xalloc.h"
 
 #define ICINGA_RETRY_MIN_MS 2000
@@ -39,17 +41,50 @@ static const char icinga_event_types[] =
 
 enum icinga_phase { PHASE_IDLE, PHASE_HOSTS, PHASE_SERVICES };
 
-struct icinga_client {
-    struct site *site;
-    /* the running fetch */
+/*
+ * One full fetch. The loop thread owns the request and the bookkeeping;
+ * the reader and the parsed arrays belong to the worker thread, which
+ * gets the body in chunks as jobs. A cancelled fetch (c == NULL) lives on
+ * until its last job has completed.
+ */
+struct icinga_fetch {
+    struct icinga_client *c;
+    atomic_bool cancelled; /* the worker skips the remaining jobs */
+    unsigned jobs;
+    bool paused;
     enum icinga_phase phase;
     struct http_req *req;
     int status;
-    struct icinga_reader *reader;
     struct buf errbody;
+    /* worker side */
+    struct icinga_reader *reader;
+    bool failed;
+    struct mc_err err;
+    size_t done_bytes, done_objects;
+    char *env_var;
+    struct metric_map map;
     struct mc_host *hosts;
     size_t nhosts;
-    size_t done_bytes, done_objects; /* of earlier phases */
+};
+
+enum fetch_job_kind { JOB_CHUNK, JOB_FINISH };
+
+struct fetch_job {
+    struct icinga_fetch *f;
+    enum fetch_job_kind kind;
+    enum icinga_phase phase;
+    char *data;
+    size_t len;
+    /* results for the loop thread */
+    size_t bytes, objects;
+    bool failed;
+    struct mc_err err;
+    struct mc_snapshot *snap;
+};
+
+struct icinga_client {
+    struct site *site;
+    struct icinga_fetch *fetch; /* the running fetch, or NULL */
     /* events seen while a fetch runs, applied to its result */
     struct icinga_event *queued;
     size_t nqueued, capqueued;
@@ -57,11 +92,17 @@ struct icinga_client {
     struct http_req *events;
     int ev_status;
     struct buf evline;
+    struct event_job *event_jobs, *event_jobs_tail; /* parsing on the worker */
     unsigned resync_timer, retry_timer, events_timer;
     long retry_ms;
 };
 
+/* Flow control: hold the body back while the worker is this far behind. */
+#define FETCH_PAUSE_BYTES (16u << 20)
+#define FETCH_RESUME_BYTES (4u << 20)
+
 static void icinga_fetch_phase(struct icinga_client *c, enum icinga_phase p);
+static void icinga_schedule_retry(struct icinga_client *c);
 
 static void icinga_fail(struct icinga_client *c, const struct mc_err *err)
 {
@@ -75,18 +116,44 @@ static void icinga_drop_queue(struct icinga_client *c)
     c->nqueued = 0;
 }
 
-static void icinga_reset_fetch(struct icinga_client *c)
+static void icinga_fetch_free(struct icinga_fetch *f)
 {
-    http_cancel(c->site->http, c->req);
-    c->req = NULL;
-    icinga_reader_free(c->reader);
-    c->reader = NULL;
-    model_hosts_free(c->hosts, c->nhosts);
-    c->hosts = NULL;
-    c->nhosts = 0;
-    buf_reset(&c->errbody);
-    c->phase = PHASE_IDLE;
+    icinga_reader_free(f->reader);
+    model_hosts_free(f->hosts, f->nhosts);
+    metric_map_free(&f->map);
+    buf_free(&f->errbody);
+    free(f->env_var);
+    free(f);
+}
+
+/* Stop the running fetch; its jobs finish as no-ops. */
+static void icinga_cancel_fetch(struct icinga_client *c)
+{
+    struct icinga_fetch *f = c->fetch;
+
+    if (f == NULL)
+        return;
+    http_cancel(c->site->http, f->req);
+    f->req = NULL;
+    f->c = NULL;
+    atomic_store(&f->cancelled, true);
+    c->fetch = NULL;
     c->site->loading = false;
+    if (f->jobs == 0)
+        icinga_fetch_free(f);
+}
+
+static void icinga_fetch_failed(struct icinga_client *c,
+                                const struct mc_err *err,
+                                enum icinga_phase phase)
+{
+    struct mc_err e = *err;
+
+    err_prefix(&e, "%s: %s", c->site->name,
+               phase == PHASE_HOSTS ? "hosts" : "services");
+    icinga_cancel_fetch(c);
+    icinga_fail(c, &e);
+    icinga_schedule_retry(c);
 }
 
 /* Record a host's load for its sparkline. */
@@ -121,16 +188,11 @@ static long icinga_resync_cb(void *arg)
     return LOOP_STOP;
 }
 
-static void icinga_publish(struct icinga_client *c, struct mc_service *svcs,
-                           size_t nsvcs)
+static void icinga_publish(struct icinga_client *c, struct mc_snapshot *snap)
 {
     struct site *s = c->site;
-    struct mc_snapshot *snap = snapshot_new(c->hosts, c->nhosts, svcs, nsvcs,
-                                            &s->map);
     double now = loop_wall();
 
-    c->hosts = NULL;
-    c->nhosts = 0;
     for (size_t i = 0; i < snap->nhosts; i++)
         icinga_trend(s, &snap->hosts[i], now);
     site_set_snapshot(s, snap);
@@ -140,9 +202,8 @@ static void icinga_publish(struct icinga_client *c, struct mc_service *svcs,
     icinga_drop_queue(c);
     c->retry_ms = 0;
     if (c->resync_timer == 0)
-        c->resync_timer =
-            loop_add_timer(s->loop, (long)s->refresh * 1000, icinga_resync_cb,
-                           c);
+        c->resync_timer = loop_add_timer(s->loop, (long)s->refresh * 1000,
+                                         icinga_resync_cb, c);
 }
 
 static long icinga_retry_cb(void *arg)
@@ -164,96 +225,175 @@ static void icinga_schedule_retry(struct icinga_client *c)
             loop_add_timer(c->site->loop, c->retry_ms, icinga_retry_cb, c);
 }
 
+/* ---- worker side: parse chunks, finish phases, build the snapshot ---- */
+
+static void fetch_job_run(void *arg)
+{
+    struct fetch_job *j = arg;
+    struct icinga_fetch *f = j->f;
+    struct mc_service *svcs;
+    size_t n;
+
+    if (f->failed || atomic_load(&f->cancelled)) {
+        j->failed = f->failed;
+        j->err = f->err;
+        return; /* an earlier job failed, or the fetch was cancelled */
+    }
+    if (j->kind == JOB_CHUNK)
+        f->failed = icinga_reader_feed(f->reader, j->data, j->len, &f->err) < 0;
+    else
+        f->failed = icinga_reader_finish(f->reader, &f->err) < 0;
+    j->bytes = f->done_bytes + icinga_reader_bytes(f->reader);
+    j->objects = f->done_objects + icinga_reader_objects(f->reader);
+    j->failed = f->failed;
+    j->err = f->err;
+    if (j->kind == JOB_CHUNK || f->failed)
+        return;
+    f->done_bytes = j->bytes;
+    f->done_objects = j->objects;
+    if (j->phase == PHASE_HOSTS) {
+        f->hosts = icinga_reader_take_hosts(f->reader, &f->nhosts);
+        icinga_reader_free(f->reader);
+        f->reader = icinga_reader_new(ICINGA_SERVICES, f->env_var);
+        return;
+    }
+    svcs = icinga_reader_take_services(f->reader, &n);
+    j->snap = snapshot_new(f->hosts, f->nhosts, svcs, n, &f->map);
+    f->hosts = NULL;
+    f->nhosts = 0;
+}
+
+static void fetch_job_done(void *arg)
+{
+    struct fetch_job *j = arg;
+    struct icinga_fetch *f = j->f;
+    struct icinga_client *c = f->c;
+    struct site *s;
+
+    f->jobs--;
+    free(j->data);
+    if (c == NULL) { /* cancelled */
+        snapshot_free(j->snap);
+        if (f->jobs == 0)
+            icinga_fetch_free(f);
+        free(j);
+        return;
+    }
+    s = c->site;
+    s->load_bytes = j->bytes;
+    s->load_objects = j->objects;
+    if (j->failed) {
+        icinga_fetch_failed(c, &j->err, j->phase);
+    } else if (j->kind == JOB_CHUNK) {
+        if (f->paused &&
+            worker_queued_bytes(s->worker) < FETCH_RESUME_BYTES) {
+            f->paused = false;
+            http_pause(s->http, f->req, false);
+        }
+        site_progress(s);
+    } else if (j->phase == PHASE_HOSTS) {
+        icinga_fetch_phase(c, PHASE_SERVICES);
+    } else {
+        c->fetch = NULL;
+        s->loading = false;
+        icinga_fetch_free(f);
+        icinga_publish(c, j->snap);
+    }
+    free(j);
+}
+
+static void fetch_submit(struct icinga_fetch *f, enum fetch_job_kind kind,
+                         const char *p, size_t n)
+{
+    struct fetch_job *j = xcalloc(1, sizeof *j);
+
+    j->f = f;
+    j->kind = kind;
+    j->phase = f->phase;
+    if (n > 0) {
+        j->data = xmalloc(n);
+        memcpy(j->data, p, n);
+        j->len = n;
+    }
+    f->jobs++;
+    worker_submit(f->c->site->worker, fetch_job_run, fetch_job_done, j, n);
+}
+
+/* ---- loop side: the HTTP requests ---- */
+
 static void icinga_fetch_status(void *arg, int status)
 {
-    struct icinga_client *c = arg;
+    struct icinga_fetch *f = arg;
 
-    c->status = status;
+    f->status = status;
 }
 
 static void icinga_fetch_data(void *arg, const char *p, size_t n)
 {
-    struct icinga_client *c = arg;
-    struct site *s = c->site;
-    struct mc_err err = { 0 };
+    struct icinga_fetch *f = arg;
+    struct site *s = f->c->site;
 
-    if (c->status != 200) {
-        buf_append(&c->errbody, p, n);
+    if (f->status != 200) {
+        buf_append(&f->errbody, p, n);
         return;
     }
-    if (icinga_reader_feed(c->reader, p, n, &err) < 0) {
-        err_prefix(&err, "%s: %s", s->name,
-                   c->phase == PHASE_HOSTS ? "hosts" : "services");
-        icinga_reset_fetch(c);
-        icinga_fail(c, &err);
-        icinga_schedule_retry(c);
-        return;
+    fetch_submit(f, JOB_CHUNK, p, n);
+    if (!f->paused && worker_queued_bytes(s->worker) > FETCH_PAUSE_BYTES) {
+        f->paused = true;
+        http_pause(s->http, f->req, true);
     }
-    s->load_bytes = c->done_bytes + icinga_reader_bytes(c->reader);
-    s->load_objects = c->done_objects + icinga_reader_objects(c->reader);
-    if (s->notify != NULL)
-        s->notify(s->notify_arg, s);
 }
 
 static void icinga_fetch_done(void *arg, int status, const struct mc_err *terr)
 {
-    struct icinga_client *c = arg;
-    struct mc_service *svcs;
+    struct icinga_fetch *f = arg;
     struct mc_err err = { 0 };
-    size_t n;
 
-    c->req = NULL; /* the transport frees it after this returns */
+    f->req = NULL; /* the transport frees it after this returns */
     if (terr != NULL)
         err = *terr;
     else if (status != 200)
-        icinga_parse_error(c->errbody.data, c->errbody.len, status, &err);
-    else
-        icinga_reader_finish(c->reader, &err);
+        icinga_parse_error(f->errbody.data, f->errbody.len, status, &err);
     if (err.msg[0] != '\0') {
-        err_prefix(&err, "%s: %s", c->site->name,
-                   c->phase == PHASE_HOSTS ? "hosts" : "services");
-        icinga_reset_fetch(c);
-        icinga_fail(c, &err);
-        icinga_schedule_retry(c);
+        icinga_fetch_failed(f->c, &err, f->phase);
         return;
     }
-    c->done_bytes += icinga_reader_bytes(c->reader);
-    c->done_objects += icinga_reader_objects(c->reader);
-    if (c->phase == PHASE_HOSTS) {
-        c->hosts = icinga_reader_take_hosts(c->reader, &c->nhosts);
-        icinga_fetch_phase(c, PHASE_SERVICES);
-        return;
-    }
-    svcs = icinga_reader_take_services(c->reader, &n);
-    icinga_reader_free(c->reader);
-    c->reader = NULL;
-    c->phase = PHASE_IDLE;
-    c->site->loading = false;
-    icinga_publish(c, svcs, n);
+    fetch_submit(f, JOB_FINISH, NULL, 0);
 }
 
 static void icinga_fetch_phase(struct icinga_client *c, enum icinga_phase p)
 {
+    struct icinga_fetch *f = c->fetch;
     struct http_cb cb = { icinga_fetch_status, icinga_fetch_data,
-                          icinga_fetch_done, c };
+                          icinga_fetch_done, f };
     struct mc_err err = { 0 };
     bool hosts = p == PHASE_HOSTS;
 
-    icinga_reader_free(c->reader);
-    c->reader = icinga_reader_new(hosts ? ICINGA_HOSTS : ICINGA_SERVICES,
-                                  c->site->env_var);
-    c->phase = p;
-    c->status = 0;
-    buf_reset(&c->errbody);
-    c->req = http_request(c->site->http, "GET",
+    f->phase = p;
+    f->status = 0;
+    f->paused = false;
+    buf_reset(&f->errbody);
+    f->req = http_request(c->site->http, "GET",
                           hosts ? "/v1/objects/hosts" : "/v1/objects/services",
                           hosts ? icinga_host_query : icinga_service_query,
                           &cb, &err);
-    if (c->req == NULL) {
-        icinga_reset_fetch(c);
-        icinga_fail(c, &err);
-        icinga_schedule_retry(c);
-    }
+    if (f->req == NULL)
+        icinga_fetch_failed(c, &err, p);
+}
+
+static void icinga_start_fetch(struct icinga_client *c)
+{
+    struct site *s = c->site;
+    struct icinga_fetch *f = xcalloc(1, sizeof *f);
+
+    f->c = c;
+    f->env_var = xstrdup(s->env_var);
+    metric_map_copy(&f->map, &s->map);
+    f->reader = icinga_reader_new(ICINGA_HOSTS, f->env_var);
+    c->fetch = f;
+    s->loading = true;
+    s->load_bytes = s->load_objects = 0;
+    icinga_fetch_phase(c, PHASE_HOSTS);
 }
 
 /* ---- the event stream ---- */
@@ -269,36 +409,101 @@ static long icinga_events_retry_cb(void *arg)
     return LOOP_STOP;
 }
 
-static void icinga_event_line(struct icinga_client *c, const char *line,
-                              size_t len)
+/*
+ * Event lines are parsed on the worker (thousands a second on a big
+ * site) and applied here, in order, by the job's completion.
+ */
+struct event_job {
+    struct icinga_client *c; /* NULL once the client is gone */
+    struct event_job *next;  /* the client's jobs in flight */
+    char *data;
+    size_t len;
+    struct icinga_event *ev;
+    size_t nev;
+    struct mc_err err; /* the first bad line, msg "" if none */
+};
+
+static void event_job_run(void *arg)
 {
-    struct icinga_event ev;
-    struct mc_err err = { 0 };
+    struct event_job *j = arg;
+    size_t start = 0;
 
-    if (icinga_parse_event(line, len, &ev, &err) < 0) {
-        err_prefix(&err, "%s: event stream", c->site->name);
-        icinga_fail(c, &err);
+    for (size_t i = 0; i < j->len; i++) {
+        struct mc_err e = { 0 };
+
+        if (j->data[i] != '\n')
+            continue;
+        if (i > start) {
+            j->ev = xreallocarray(j->ev, j->nev + 1, sizeof *j->ev);
+            if (icinga_parse_event(j->data + start, i - start,
+                                   &j->ev[j->nev], &e) == 0)
+                j->nev++;
+            else if (j->err.msg[0] == '\0')
+                j->err = e;
+        }
+        start = i + 1;
+    }
+}
+
+static void icinga_event_take(struct icinga_client *c, struct icinga_event *ev)
+{
+    if (c->fetch == NULL && c->site->snap != NULL) {
+        icinga_apply(c, ev);
+        icinga_event_clear(ev);
         return;
     }
-    if (c->phase != PHASE_IDLE || c->site->snap == NULL) {
-        if (c->nqueued == c->capqueued) {
-            c->capqueued = c->capqueued ? c->capqueued * 2 : 64;
-            c->queued = xreallocarray(c->queued, c->capqueued,
-                                      sizeof *c->queued);
-        }
-        c->queued[c->nqueued++] = ev; /* takes the strings */
-        if (c->phase == PHASE_IDLE)
-            return;
-        /* A resync is running: the current data gets it now as well. */
-        if (c->site->snap != NULL) {
-            struct icinga_event copy = ev;
-
-            icinga_apply(c, &copy);
-        }
-        return;
+    /* A fetch runs: its result gets the event after it is built. */
+    if (c->nqueued == c->capqueued) {
+        c->capqueued = c->capqueued ? c->capqueued * 2 : 64;
+        c->queued = xreallocarray(c->queued, c->capqueued, sizeof *c->queued);
     }
-    icinga_apply(c, &ev);
-    icinga_event_clear(&ev);
+    c->queued[c->nqueued++] = *ev; /* takes the strings */
+    if (c->site->snap != NULL)
+        icinga_apply(c, ev); /* and the data shown meanwhile, too */
+}
+
+static void event_job_done(void *arg)
+{
+    struct event_job *j = arg;
+    struct icinga_client *c = j->c;
+    uint64_t gen;
+
+    if (c != NULL) {
+        c->event_jobs = j->next; /* jobs complete in submission order */
+        if (c->event_jobs == NULL)
+            c->event_jobs_tail = NULL;
+        gen = c->site->gen;
+        for (size_t i = 0; i < j->nev; i++)
+            icinga_event_take(c, &j->ev[i]);
+        if (j->err.msg[0] != '\0') {
+            err_prefix(&j->err, "%s: event stream", c->site->name);
+            icinga_fail(c, &j->err);
+        }
+        if (c->site->gen != gen)
+            site_touch(c->site);
+    } else {
+        for (size_t i = 0; i < j->nev; i++)
+            icinga_event_clear(&j->ev[i]);
+    }
+    free(j->ev);
+    free(j->data);
+    free(j);
+}
+
+static void icinga_submit_events(struct icinga_client *c, const char *p,
+                                 size_t n)
+{
+    struct event_job *j = xcalloc(1, sizeof *j);
+
+    j->c = c;
+    j->data = xstrndup(p, n);
+    j->len = n;
+    if (c->event_jobs_tail != NULL)
+        c->event_jobs_tail->next = j;
+    else
+        c->event_jobs = j;
+    c->event_jobs_tail = j;
+    worker_submit(c->site->worker, event_job_run, event_job_done, j, n);
 }
 
 static void icinga_events_status(void *arg, int status)
@@ -312,23 +517,20 @@ static void icinga_events_status(void *arg, int status)
 static void icinga_events_data(void *arg, const char *p, size_t n)
 {
     struct icinga_client *c = arg;
-    struct site *s = c->site;
-    uint64_t gen = s->gen;
-    size_t start = 0;
+    const char *nl;
 
     buf_append(&c->evline, p, n);
     if (c->ev_status != 200)
         return; /* an error body, read at the end */
-    for (size_t i = 0; i < c->evline.len; i++) {
-        if (c->evline.data[i] != '\n')
-            continue;
-        if (i > start)
-            icinga_event_line(c, c->evline.data + start, i - start);
-        start = i + 1;
-    }
-    buf_consume(&c->evline, start);
-    if (s->gen != gen)
-        site_touch(s);
+    /* Whole lines go to the worker; a partial line waits for the rest. */
+    for (nl = c->evline.data + c->evline.len; nl > c->evline.data; nl--)
+        if (nl[-1] == '\n')
+            break;
+    if (nl == c->evline.data)
+        return;
+    nl--;
+    icinga_submit_events(c, c->evline.data, (size_t)(nl - c->evline.data) + 1);
+    buf_consume(&c->evline, (size_t)(nl - c->evline.data) + 1);
 }
 
 static void icinga_events_done(void *arg, int status, const struct mc_err *te)
@@ -388,18 +590,13 @@ void icinga_client_start(struct icinga_client *c)
 
 void icinga_client_resync(struct icinga_client *c)
 {
-    struct site *s = c->site;
-
-    if (c->phase != PHASE_IDLE)
+    if (c->fetch != NULL)
         return; /* one fetch at a time */
     if (c->resync_timer != 0) {
-        loop_del_timer(s->loop, c->resync_timer);
+        loop_del_timer(c->site->loop, c->resync_timer);
         c->resync_timer = 0;
     }
-    c->done_bytes = c->done_objects = 0;
-    s->loading = true;
-    s->load_bytes = s->load_objects = 0;
-    icinga_fetch_phase(c, PHASE_HOSTS);
+    icinga_start_fetch(c);
 }
 
 void icinga_client_free(struct icinga_client *c)
@@ -409,8 +606,10 @@ void icinga_client_free(struct icinga_client *c)
     if (c == NULL)
         return;
     l = c->site->loop;
-    icinga_reset_fetch(c);
+    icinga_cancel_fetch(c);
     http_cancel(c->site->http, c->events);
+    for (struct event_job *j = c->event_jobs; j != NULL; j = j->next)
+        j->c = NULL; /* their completions only free them now */
     if (c->resync_timer != 0)
         loop_del_timer(l, c->resync_timer);
     if (c->retry_timer != 0)
@@ -419,7 +618,6 @@ void icinga_client_free(struct icinga_client *c)
         loop_del_timer(l, c->events_timer);
     icinga_drop_queue(c);
     free(c->queued);
-    buf_free(&c->errbody);
     buf_free(&c->evline);
     free(c);
 }

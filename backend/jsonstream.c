@@ -91,11 +91,12 @@ const char *jsonstream_rest(const struct jsonstream *js, size_t *len)
     return js->rest.data;
 }
 
+/* The callback failed with err set: remember it, with our code. */
 static int keep_error(struct jsonstream *js, struct mc_err *err)
 {
     js->state = JS_FAILED;
-    if (err != NULL)
-        js->saved = *err;
+    err->code = JSONSTREAM_ERR_CALLBACK;
+    js->saved = *err;
     return -1;
 }
 

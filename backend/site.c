@@ -15,13 +15,14 @@
 
 #define SITE_TREND_SAMPLES 120
 
-static struct site *site_alloc(struct loop *loop, const char *name,
-                               int refresh)
+static struct site *site_alloc(struct loop *loop, struct worker *worker,
+                               const char *name, int refresh)
 {
     struct site *s = xcalloc(1, sizeof *s);
 
     s->name = xstrdup(name);
     s->loop = loop;
+    s->worker = worker;
     s->refresh = refresh > 0 ? refresh : 60;
     s->env_var = xstrdup(ICINGA_DEFAULT_ENV_VAR);
     s->rtt_ms = -1;
@@ -30,10 +31,10 @@ static struct site *site_alloc(struct loop *loop, const char *name,
     return s;
 }
 
-struct site *site_new_demo(struct loop *loop, unsigned seed, int nhosts,
-                           int refresh)
+struct site *site_new_demo(struct loop *loop, struct worker *worker,
+                           unsigned seed, int nhosts, int refresh)
 {
-    struct site *s = site_alloc(loop, "demo", refresh);
+    struct site *s = site_alloc(loop, worker, "demo", refresh);
 
     s->demo = true;
     s->http = demo_http_new(loop, seed, nhosts);
@@ -84,6 +85,11 @@ void site_set_snapshot(struct site *s, struct mc_snapshot *snap)
     s->gen++;
     s->updated = s->synced = loop_wall();
     s->err.msg[0] = '\0';
+    site_notify(s);
+}
+
+void site_progress(struct site *s)
+{
     site_notify(s);
 }
 

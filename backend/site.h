@@ -18,6 +18,7 @@ struct http_client;
 struct mc_snapshot;
 struct trend;
 struct icinga_client;
+struct worker;
 
 enum site_conn {
     SITE_IDLE,
@@ -31,6 +32,7 @@ struct site {
     char *name;
     bool demo;
     struct loop *loop;
+    struct worker *worker; /* shared; big parses run there */
     struct http_client *http;
     char *env_var;
     struct metric_map map;
@@ -62,8 +64,8 @@ struct site {
 };
 
 /* The built-in demo site with nhosts hosts (<= 0: the default size). */
-struct site *site_new_demo(struct loop *loop, unsigned seed, int nhosts,
-                           int refresh);
+struct site *site_new_demo(struct loop *loop, struct worker *worker,
+                           unsigned seed, int nhosts, int refresh);
 /* Start fetching; the notify callback should be set before. */
 void site_start(struct site *s);
 void site_free(struct site *s);
@@ -72,6 +74,8 @@ void site_free(struct site *s);
 void site_set_error(struct site *s, const struct mc_err *err);
 /* Replace the data (takes ownership) and notify. */
 void site_set_snapshot(struct site *s, struct mc_snapshot *snap);
+/* A fetch made progress (counters updated): notify, throttled by the app. */
+void site_progress(struct site *s);
 /* The data changed in place and notify. */
 void site_touch(struct site *s);
 /* "live", "polling", "connecting", "reconnecting in 4 s", "failed: ...". */

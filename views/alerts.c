@@ -87,14 +87,14 @@ static void alerts_collect(struct listview *lv, uint32_t site)
 
     for (size_t i = 0; i < snap->nhosts; i++) {
         const struct mc_host *h = &snap->hosts[i];
-        struct list_row r = { site, (uint32_t)i, -1 };
+        struct list_row r = { site, (uint32_t)i, -1, 0 };
 
         if (alerts_wanted(lv, &r))
-            listview_push(lv, site, (uint32_t)i, -1);
+            listview_push(lv, site, (uint32_t)i, -1, 0);
         for (uint32_t k = 0; k < h->svc_count; k++) {
             r.svc = (int32_t)(h->svc_first + k);
             if (alerts_wanted(lv, &r))
-                listview_push(lv, site, (uint32_t)i, r.svc);
+                listview_push(lv, site, (uint32_t)i, r.svc, 0);
         }
     }
 }

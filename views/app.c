@@ -20,6 +20,7 @@
 #define APP_MIN_COLS 60
 #define APP_MIN_ROWS 10
 #define APP_MSG_MS 5000
+#define APP_DATA_MS 100
 
 static const struct view_ops *const app_view_ops[VIEW_COUNT] = {
     [VIEW_HOSTS] = &hosts_view_ops,
@@ -362,12 +363,25 @@ static void app_on_signal(int signo, void *arg)
     }
 }
 
-static void app_on_site(void *arg, struct site *s)
+static long app_data_timer(void *arg)
 {
     struct app *app = arg;
 
+    app->data_timer = 0;
+    return LOOP_STOP; /* waking the loop is enough: the frame follows */
+}
+
+/* Data changes are drawn at most every APP_DATA_MS; keys at once. */
+static void app_on_site(void *arg, struct site *s)
+{
+    struct app *app = arg;
+    long long wait = app->last_frame_ms + APP_DATA_MS - loop_now_ms();
+
     (void)s;
-    app->dirty = true;
+    app->data_dirty = true;
+    if (wait > 0 && app->data_timer == 0)
+        app->data_timer = loop_add_timer(app->loop, (long)wait,
+                                         app_data_timer, app);
 }
 
 /* Ages and the clock in the header move even when nothing else does. */
@@ -433,8 +447,12 @@ static void app_frame(void *arg)
         app->msg[0] = '\0';
         app->dirty = true;
     }
+    if (app->data_dirty && start - app->last_frame_ms >= APP_DATA_MS)
+        app->dirty = true;
     if (!app->dirty && !app->resized)
         return;
+    app->data_dirty = false;
+    app->last_frame_ms = start;
     if (app->resized)
         screen_resize();
     app->resized = app->dirty = false;
@@ -492,6 +510,8 @@ int app_run(struct app *app)
     loop_set_before_sleep(app->loop, app_frame, app);
     loop_run(app->loop);
     loop_del_timer(app->loop, tick);
+    if (app->data_timer != 0)
+        loop_del_timer(app->loop, app->data_timer);
     loop_del_fd(app->loop, STDIN_FILENO);
     loop_reset_signals(app->loop);
     fatal_set_hook(NULL);

@@ -59,6 +59,9 @@ struct app {
     double now; /* wall clock of this frame */
     int rows, cols;
     bool dirty, resized, too_small;
+    bool data_dirty;          /* sites changed: redraw, at most 10 per second */
+    long long last_frame_ms;
+    unsigned data_timer;
     struct tui_rect body; /* where the view draws, for mouse hits */
     struct app_options opt;
     long frames;

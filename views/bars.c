@@ -62,8 +62,12 @@ static int bars_counters(const struct app *app, int x, int maxx)
                                            MC_UNKN, MC_WARN };
     struct bars_counts c;
     char buf[48];
-    bool any = false;
+    bool any = false, data = false;
 
+    for (size_t i = 0; i < app->nsites; i++)
+        data = data || app->sites[i]->snap != NULL;
+    if (!data) /* "all OK" would be a lie before the first fetch */
+        return x + bars_put(0, x, maxx, ROLE_HEADER, " waiting for data ");
     bars_count(app, &c);
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
         if (c.n[order[i]] == 0)
@@ -119,9 +123,12 @@ void bars_draw_header(struct app *app)
     }
     localtime_r(&t, &tm);
     strftime(clock, sizeof clock, "%H:%M:%S", &tm);
-    snprintf(right, sizeof right, " %s%s ago  %s ",
-             app->cols >= 100 ? "updated " : "",
-             format_age(newest, app->now, age, sizeof age), clock);
+    if (newest <= 0)
+        snprintf(right, sizeof right, " no data yet  %s ", clock);
+    else
+        snprintf(right, sizeof right, " %s%s ago  %s ",
+                 app->cols >= 100 ? "updated " : "",
+                 format_age(newest, app->now, age, sizeof age), clock);
     rw = text_width(right);
     bars_counters(app, x + 1, app->cols - rw);
     if (app->cols - rw > x)

@@ -28,7 +28,9 @@ void filter_set(struct filter *f, const char *text)
     pat = f->negate ? text + 1 : text;
     if (pat[0] == '\0')
         return; /* a lone "!" filters nothing yet */
+    /* Plain text needs no regex engine, and a substring search is faster. */
     f->is_regex =
+        strpbrk(pat, ".[]()*+?{}|^$\\") != NULL &&
         regcomp(&f->re, pat, REG_EXTENDED | REG_ICASE | REG_NOSUB) == 0;
     if (!f->is_regex) {
         f->needle = xstrdup(pat);

@@ -74,6 +74,11 @@ static int hosts_problems(const struct mc_snapshot *snap,
     return n;
 }
 
+/* A row's aux: its problem services' count and worst state, computed once. */
+#define HOSTS_AUX(n, worst) (((uint32_t)(worst) << 24) | (uint32_t)(n))
+#define HOSTS_AUX_COUNT(aux) ((int)((aux) & 0xFFFFFFu))
+#define HOSTS_AUX_WORST(aux) ((enum mc_state)((aux) >> 24))
+
 static void hosts_collect(struct listview *lv, uint32_t site)
 {
     const struct mc_snapshot *snap = lv->app->sites[site]->snap;
@@ -81,12 +86,12 @@ static void hosts_collect(struct listview *lv, uint32_t site)
     for (size_t i = 0; i < snap->nhosts; i++) {
         const struct mc_host *h = &snap->hosts[i];
         enum mc_state worst;
+        int n = hosts_problems(snap, h, &worst);
 
-        if ((lv->toggles & HOSTS_ONLY_PROBLEMS) &&
-            !model_state_is_problem(model_host_state(h)) &&
-            hosts_problems(snap, h, &worst) == 0)
+        if ((lv->toggles & HOSTS_ONLY_PROBLEMS) && n == 0 &&
+            !model_state_is_problem(model_host_state(h)))
             continue;
-        listview_push(lv, site, (uint32_t)i, -1);
+        listview_push(lv, site, (uint32_t)i, -1, HOSTS_AUX(n, worst));
     }
 }
 
@@ -112,17 +117,16 @@ static int hosts_compare(const struct listview *lv, const struct list_row *a,
                          const struct list_row *b, int col)
 {
     const struct mc_host *ha = listview_host(lv, a), *hb = listview_host(lv, b);
-    enum mc_state wa, wb;
+    int na = HOSTS_AUX_COUNT(a->aux), nb = HOSTS_AUX_COUNT(b->aux);
 
     switch (col) {
     case HC_STATE: { /* the host, then its worst service */
         int c = model_state_severity(model_host_state(ha)) -
                 model_state_severity(model_host_state(hb));
-        int na = hosts_problems(listview_site(lv, a)->snap, ha, &wa);
-        int nb = hosts_problems(listview_site(lv, b)->snap, hb, &wb);
 
         if (c == 0)
-            c = model_state_severity(wa) - model_state_severity(wb);
+            c = model_state_severity(HOSTS_AUX_WORST(a->aux)) -
+                model_state_severity(HOSTS_AUX_WORST(b->aux));
         return c != 0 ? c : na - nb;
     }
     case HC_FLAGS:
@@ -140,8 +144,7 @@ static int hosts_compare(const struct listview *lv, const struct list_row *a,
         return hosts_cmp_double(hb->st.last_state_change,
                                 ha->st.last_state_change);
     case HC_PROB:
-        return hosts_problems(listview_site(lv, a)->snap, ha, &wa) -
-               hosts_problems(listview_site(lv, b)->snap, hb, &wb);
+        return na - nb;
     default:
         for (int k = 0; k < MC_METRIC_COUNT; k++)
             if (hosts_metric_col[k] == col)
@@ -200,9 +203,9 @@ static void hosts_draw_row(const struct listview *lv, const struct list_row *r,
 {
     const struct site *s = listview_site(lv, r);
     const struct mc_host *h = listview_host(lv, r);
-    enum mc_state st = model_host_state(h), worst;
+    enum mc_state st = model_host_state(h), worst = HOSTS_AUX_WORST(r->aux);
+    int nprob = HOSTS_AUX_COUNT(r->aux);
     char buf[32];
-    int nprob;
 
     table_cell(tr, HC_STATE, format_state_role(st, model_status_handled(&h->st)),
                model_state_label(st));
@@ -216,7 +219,6 @@ static void hosts_draw_row(const struct listview *lv, const struct list_row *r,
     table_cell(tr, HC_SINCE, ROLE_DEFAULT,
                format_age(h->st.last_state_change, listview_now(lv), buf,
                           sizeof buf));
-    nprob = hosts_problems(s->snap, h, &worst);
     snprintf(buf, sizeof buf, "%d", nprob);
     table_cell(tr, HC_PROB,
                nprob ? format_state_role(worst, false) : ROLE_DEFAULT,

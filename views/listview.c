@@ -58,13 +58,13 @@ void listview_destroy(void *v)
 }
 
 void listview_push(struct listview *lv, uint32_t site, uint32_t host,
-                   int32_t svc)
+                   int32_t svc, uint32_t aux)
 {
     if (lv->nrows == lv->caprows) {
         lv->caprows = lv->caprows ? lv->caprows * 2 : 256;
         lv->rows = xreallocarray(lv->rows, lv->caprows, sizeof *lv->rows);
     }
-    lv->rows[lv->nrows++] = (struct list_row){ site, host, svc };
+    lv->rows[lv->nrows++] = (struct list_row){ site, host, svc, aux };
 }
 
 void listview_invalidate(struct listview *lv)
@@ -374,13 +374,19 @@ void listview_draw(void *v, struct tui_rect area)
 {
     struct listview *lv = v;
     struct tui_rect table, pane;
+    const char *empty = lv->ops->empty;
+    bool data = false;
 
     listview_sync(lv);
+    for (size_t i = 0; i < lv->app->nsites; i++)
+        data = data || lv->app->sites[i]->snap != NULL;
+    if (!data)
+        empty = "Loading…";
     listview_layout(lv, area, &table, &pane);
     lv->table_rect = table;
     table_draw(&lv->table, table, lv->cols, lv->ops->ncols, lv->sort_col,
                lv->sort_desc, listview_draw_row, listview_is_marked, lv,
-               lv->ops->empty);
+               empty);
     if (pane.h > 0)
         listview_draw_pane(lv, pane);
 }

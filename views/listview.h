@@ -26,6 +26,7 @@ struct list_row {
     uint32_t site;
     uint32_t host;
     int32_t svc;
+    uint32_t aux; /* a per-view value computed once per rebuild */
 };
 
 #define LIST_MAX_FIELDS 8
@@ -85,7 +86,7 @@ struct listview *listview_new(struct app *app, const struct list_ops *ops);
 void listview_free(struct listview *lv);
 /* Add a candidate row while collecting. */
 void listview_push(struct listview *lv, uint32_t site, uint32_t host,
-                   int32_t svc);
+                   int32_t svc, uint32_t aux);
 /* Rows must be rebuilt (filter, toggles or data changed). */
 void listview_invalidate(struct listview *lv);
 

@@ -10,6 +10,7 @@
 #include "backend/config.h"
 #include "backend/loop.h"
 #include "backend/site.h"
+#include "backend/worker.h"
 #include "backend/xalloc.h"
 #include "tui/theme.h"
 #include "views/actions.h"
@@ -190,6 +191,7 @@ static int main_run(const struct options *o, struct mc_config *cfg)
     struct app_options ao = { !o->no_mouse && cfg->mouse, 0, o->frames,
                               NULL };
     struct loop *loop = NULL;
+    struct worker *worker = NULL;
     struct site *site = NULL;
     struct app app;
     int rc = 1;
@@ -207,7 +209,8 @@ static int main_run(const struct options *o, struct mc_config *cfg)
     }
     if (ao.trace != NULL)
         fprintf(ao.trace, "start %lld\n", loop_now_ms());
-    site = site_new_demo(loop, o->seed, o->demo_scale, cfg->refresh);
+    worker = worker_new(loop);
+    site = site_new_demo(loop, worker, o->seed, o->demo_scale, cfg->refresh);
     app_init(&app, loop, &site, 1, &ao);
     if (main_load_keymap(&app.km, o->keymap != NULL ? o->keymap
                                                     : cfg->keymap) == 0)
@@ -215,6 +218,7 @@ static int main_run(const struct options *o, struct mc_config *cfg)
     app_free(&app);
 out:
     site_free(site);
+    worker_free(worker); /* after the sites: it finishes their jobs */
     loop_free(loop);
     if (ao.trace != NULL)
         fclose(ao.trace);

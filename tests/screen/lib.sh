@@ -33,7 +33,7 @@ start_mctop() {
     send "$MCTOP --demo --seed 7 $*"
     tm send-keys -t t Enter
     wait_for 'mctop.*demo' 10
-    wait_for '1 Hosts [0-9]' 10
+    wait_for '1 Hosts [1-9]' 10
 }
 
 send() { tm send-keys -t t -l "$1"; }

@@ -11,7 +11,7 @@ wait_for 'Stopped|stopped'
 [ "$(tm display -p -t t '#{alternate_on}')" = 0 ] || fail "suspended in the alternate screen"
 send 'fg'
 key Enter
-wait_for '1 Hosts [0-9]'
+wait_for '1 Hosts [1-9]'
 key q
 wait_for '^\$( |$)'
 [ "$(tm display -p -t t '#{alternate_on}')" = 0 ] || fail "alternate screen left on"

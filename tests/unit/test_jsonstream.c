@@ -208,6 +208,7 @@ START_TEST(test_js_callback_error)
 
     ck_assert_int_eq(run_str(s, &c, &e), -1);
     ck_assert_str_eq(e.msg, "rejected 2");
+    ck_assert_int_eq(e.code, JSONSTREAM_ERR_CALLBACK);
     ck_assert_uint_eq(c.n, 2);
     buf_free(&c.all);
 }
