@@ -49,7 +49,7 @@ UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(BUILD)/tests/unit/run
 
 .PHONY: all demo check unit screen asan valgrind lint-man bench install \
-        uninstall clean format format-check deps-build deps-check
+        uninstall clean format format-check deps-build deps-check deps-list
 
 all: mctop
 
@@ -93,6 +93,8 @@ deps-build:
 	@sh tests/deps.sh $(DEPS_BUILD)
 deps-check:
 	@sh tests/deps.sh $(DEPS_CHECK)
+deps-list:
+	@echo $(DEPS_CHECK)
 
 demo: deps-build
 	$(MAKE) mctop
@@ -111,8 +113,11 @@ unit: $(UNIT_BIN)
 screen: mctop
 	sh tests/screen/run.sh
 
-asan: $(UNIT_BIN) mctop
+# The unit suite, then the real binary on screen, under ASan+UBSan.
+asan: $(UNIT_BIN) $(BUILD)/mctop
 	ASAN_OPTIONS=detect_leaks=1 $(UNIT_BIN)
+	MCTOP=$(CURDIR)/$(BUILD)/mctop TEST_NAME=t_start_views \
+	  sh tests/screen/t_start_views.sh && echo "PASS t_start_views under ASan+UBSan"
 
 valgrind: $(UNIT_BIN)
 	CK_FORK=no valgrind -q --error-exitcode=3 --leak-check=full \

@@ -172,8 +172,7 @@ static const struct http_ops demo_http_ops = {
     .free = demo_http_destroy,
 };
 
-struct http_client *demo_http_new(struct loop *loop, unsigned seed,
-                                  int nhosts)
+struct http_client *demo_http_new(struct loop *loop, unsigned seed, int nhosts)
 {
     struct demo_http *dh = xcalloc(1, sizeof(*dh));
 

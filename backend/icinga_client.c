@@ -98,7 +98,7 @@ struct icinga_client {
 };
 
 /* Flow control: hold the body back while the worker is this far behind. */
-#define FETCH_PAUSE_BYTES (16u << 20)
+#define FETCH_PAUSE_BYTES  (16u << 20)
 #define FETCH_RESUME_BYTES (4u << 20)
 
 static void icinga_fetch_phase(struct icinga_client *c, enum icinga_phase p);
@@ -285,8 +285,7 @@ static void fetch_job_done(void *arg)
     if (j->failed) {
         icinga_fetch_failed(c, &j->err, j->phase);
     } else if (j->kind == JOB_CHUNK) {
-        if (f->paused &&
-            worker_queued_bytes(s->worker) < FETCH_RESUME_BYTES) {
+        if (f->paused && worker_queued_bytes(s->worker) < FETCH_RESUME_BYTES) {
             f->paused = false;
             http_pause(s->http, f->req, false);
         }
@@ -375,8 +374,8 @@ static void icinga_fetch_phase(struct icinga_client *c, enum icinga_phase p)
     buf_reset(&f->errbody);
     f->req = http_request(c->site->http, "GET",
                           hosts ? "/v1/objects/hosts" : "/v1/objects/services",
-                          hosts ? icinga_host_query : icinga_service_query,
-                          &cb, &err);
+                          hosts ? icinga_host_query : icinga_service_query, &cb,
+                          &err);
     if (f->req == NULL)
         icinga_fetch_failed(c, &err, p);
 }
@@ -435,8 +434,8 @@ static void event_job_run(void *arg)
             continue;
         if (i > start) {
             j->ev = xreallocarray(j->ev, j->nev + 1, sizeof *j->ev);
-            if (icinga_parse_event(j->data + start, i - start,
-                                   &j->ev[j->nev], &e) == 0)
+            if (icinga_parse_event(j->data + start, i - start, &j->ev[j->nev],
+                                   &e) == 0)
                 j->nev++;
             else if (j->err.msg[0] == '\0')
                 j->err = e;
@@ -566,8 +565,8 @@ static void icinga_open_events(struct icinga_client *c)
              (long)getpid(), (void *)c, icinga_event_types);
     buf_reset(&c->evline);
     c->ev_status = 0;
-    c->events = http_request(c->site->http, "POST", "/v1/events", body, &cb,
-                             &err);
+    c->events =
+        http_request(c->site->http, "POST", "/v1/events", body, &cb, &err);
     if (c->events == NULL)
         icinga_fail(c, &err);
 }

@@ -140,8 +140,7 @@ void loop_free(struct loop *l)
     free(l);
 }
 
-int loop_add_fd(struct loop *l, int fd, short events, loop_fd_cb cb,
-                void *arg)
+int loop_add_fd(struct loop *l, int fd, short events, loop_fd_cb cb, void *arg)
 {
     for (size_t i = 0; i < l->nfds; i++)
         if (l->fds[i].fd == fd && !l->fds[i].dead)

@@ -13,8 +13,7 @@ char *xstrdup(const char *s);
 /* Copy of the first len bytes of s, NUL-terminated. */
 char *xstrndup(const char *s, size_t len);
 /* Formatted string in a new allocation. */
-char *xasprintf(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * Print a message and exit. A hook (set by the UI) restores the terminal

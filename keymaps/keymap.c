@@ -51,8 +51,8 @@ const struct keymap_action *keymap_action(const struct keymap *km, int id)
     return NULL;
 }
 
-static ssize_t keymap_find(const struct keymap_binding *b, size_t n,
-                           int table, int key)
+static ssize_t keymap_find(const struct keymap_binding *b, size_t n, int table,
+                           int key)
 {
     for (size_t i = 0; i < n; i++)
         if (b[i].table == table && b[i].key == key)
@@ -94,8 +94,8 @@ static int keymap_directive(const struct keymap *km, char **w, int n,
     if (!bind && strcmp(w[0], "unbind") != 0)
         return err_set(err, "unknown directive '%s' (bind or unbind)", w[0]);
     if (n != (bind ? 4 : 3))
-        return err_set(err, "usage: %s", bind ? "bind TABLE KEY ACTION"
-                                              : "unbind TABLE KEY");
+        return err_set(err, "usage: %s",
+                       bind ? "bind TABLE KEY ACTION" : "unbind TABLE KEY");
     table = keymap_table_id(km, w[1]);
     if (table < 0)
         return err_set(err, "unknown table '%s'", w[1]);
@@ -103,8 +103,7 @@ static int keymap_directive(const struct keymap *km, char **w, int n,
     if (key < 0)
         return err_set(err, "unknown key name '%s'", w[2]);
     if (keymap_find(*seen, *nseen, table, key) >= 0)
-        return err_set(err, "duplicate binding for %s in table %s", w[2],
-                       w[1]);
+        return err_set(err, "duplicate binding for %s in table %s", w[2], w[1]);
     *seen = xreallocarray(*seen, *nseen + 1, sizeof **seen);
     (*seen)[(*nseen)++] = (struct keymap_binding){ table, key, 0 };
     if (bind) {
@@ -188,8 +187,8 @@ int keymap_load_file(struct keymap *km, const char *path, struct mc_err *err)
     return rc;
 }
 
-int keymap_load_named(struct keymap *km, const char *name,
-                      const char *datadir, struct mc_err *err)
+int keymap_load_named(struct keymap *km, const char *name, const char *datadir,
+                      struct mc_err *err)
 {
     char path[4096];
 
@@ -200,9 +199,8 @@ int keymap_load_named(struct keymap *km, const char *name,
         snprintf(path, sizeof path, "%s/keymaps/%s.keys", datadir, name);
         if (access(path, R_OK) == 0)
             return keymap_load_file(km, path, err);
-        return err_set(err,
-                       "unknown keymap '%s' (default, vi, emacs or a path)",
-                       name);
+        return err_set(
+            err, "unknown keymap '%s' (default, vi, emacs or a path)", name);
     }
     return keymap_load_file(km, name, err);
 }

@@ -60,12 +60,13 @@ int keymap_load_file(struct keymap *km, const char *path, struct mc_err *err);
  * A shipped keymap by name ("default", "vi", "emacs", built in), one
  * installed in datadir/keymaps/NAME.keys, or a file path.
  */
-int keymap_load_named(struct keymap *km, const char *name,
-                      const char *datadir, struct mc_err *err);
+int keymap_load_named(struct keymap *km, const char *name, const char *datadir,
+                      struct mc_err *err);
 
 /* The action bound to key in table, or 0. */
 int keymap_lookup(const struct keymap *km, int table, int key);
-/* Up to max keys bound to action in table, in binding order; returns the count. */
+/* Up to max keys bound to action in table, in binding order; returns the count.
+ */
 size_t keymap_keys_for(const struct keymap *km, int table, int action,
                        int *keys, size_t max);
 /* The action entry for an id, or NULL. */

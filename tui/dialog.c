@@ -106,8 +106,8 @@ static enum dialog_result dialog_confirm_key(struct dialog *d, int key)
         break;
     }
     for (size_t i = 0; i < d->nitems; i++) {
-        if (key < 0x80 && strncasecmp(d->items[i], (char[]){ (char)key, 0 },
-                                      1) == 0) {
+        if (key < 0x80 &&
+            strncasecmp(d->items[i], (char[]){ (char)key, 0 }, 1) == 0) {
             d->sel = i;
             return DIALOG_OK;
         }

@@ -47,7 +47,8 @@ void dialog_free(struct dialog *d);
  */
 enum dialog_result dialog_key(struct dialog *d, int key);
 const char *dialog_text(const struct dialog *d);
-/* Draw centred in the screen area; returns the cursor column (or -1) and line. */
+/* Draw centred in the screen area; returns the cursor column (or -1) and line.
+ */
 int dialog_draw(struct dialog *d, struct tui_rect screen, int *cursor_y);
 /* The item under a mouse click at (y, x), or -1. */
 long dialog_hit(const struct dialog *d, struct tui_rect screen, int y, int x);

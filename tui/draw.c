@@ -85,8 +85,8 @@ void draw_cell(int y, int x, int w, enum theme_role role, const char *s,
     (void)used;
 }
 
-int draw_printf(int y, int x, int maxw, enum theme_role role,
-                const char *fmt, ...)
+int draw_printf(int y, int x, int maxw, enum theme_role role, const char *fmt,
+                ...)
 {
     char line[1024];
     va_list ap;

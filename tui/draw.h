@@ -27,8 +27,8 @@ int draw_textn(int y, int x, int maxw, enum theme_role role, const char *s,
 /* Draw s padded with role-coloured spaces to exactly w columns. */
 void draw_cell(int y, int x, int w, enum theme_role role, const char *s,
                enum draw_align align);
-int draw_printf(int y, int x, int maxw, enum theme_role role,
-                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int draw_printf(int y, int x, int maxw, enum theme_role role, const char *fmt,
+                ...) __attribute__((format(printf, 5, 6)));
 /* One code point (already safe), e.g. a block or braille glyph. */
 void draw_glyph(int y, int x, enum theme_role role, uint32_t cp);
 void draw_fill(int y, int x, int w, enum theme_role role);

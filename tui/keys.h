@@ -31,8 +31,8 @@ enum tui_keycode {
     TK_LAST = TK_F0 + 24
 };
 
-#define TK_META 0x1000000
-#define TK_CTRL(c) ((c) & 0x1f)
+#define TK_META    0x1000000
+#define TK_CTRL(c) ((c)&0x1f)
 
 enum tui_mouse_kind {
     TM_NONE,
@@ -49,7 +49,8 @@ struct tui_key {
     int y, x;
 };
 
-/* Parse a key name ("q", "C-l", "M-x", "Enter", "PageDown", "F5"); -1 if bad. */
+/* Parse a key name ("q", "C-l", "M-x", "Enter", "PageDown", "F5"); -1 if bad.
+ */
 int keys_parse(const char *name);
 /* The canonical name of a key into buf; returns buf. */
 const char *keys_name(int code, char *buf, size_t size);

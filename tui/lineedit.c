@@ -168,8 +168,8 @@ static enum lineedit_result lineedit_complete(struct lineedit *le)
     if (le->ncands == 0) {
         char *before = xstrndup(le->text.data, le->cur);
 
-        le->ncands = le->complete(le->complete_arg, before, &le->word_start,
-                                  &le->cands);
+        le->ncands =
+            le->complete(le->complete_arg, before, &le->word_start, &le->cands);
         free(before);
         if (le->ncands == 0)
             return LE_MOVED;

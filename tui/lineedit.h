@@ -29,13 +29,13 @@ struct lineedit {
     struct buf text;
     size_t cur; /* byte offset of the cursor */
     struct history *hist;
-    size_t hpos;      /* position in history while browsing */
-    char *saved;      /* the line being edited before browsing history */
+    size_t hpos; /* position in history while browsing */
+    char *saved; /* the line being edited before browsing history */
     lineedit_complete_fn complete;
     void *complete_arg;
-    char **cands;     /* completion cycle in progress */
+    char **cands; /* completion cycle in progress */
     size_t ncands, icand, word_start;
-    size_t scroll;    /* first byte shown */
+    size_t scroll; /* first byte shown */
 };
 
 enum lineedit_result {

@@ -8,8 +8,8 @@
 enum meter_level { METER_OK, METER_WARN, METER_CRIT };
 
 struct meter {
-    double frac;        /* fill, 0..1 (clamped) */
-    double warn, crit;  /* mark positions as fractions; < 0 for none */
+    double frac;       /* fill, 0..1 (clamped) */
+    double warn, crit; /* mark positions as fractions; < 0 for none */
     enum meter_level level;
 };
 

@@ -226,15 +226,24 @@ static int screen_map_keycode(int k)
     static const struct {
         int curses, code;
     } map[] = {
-        { KEY_UP, TK_UP },          { KEY_DOWN, TK_DOWN },
-        { KEY_LEFT, TK_LEFT },      { KEY_RIGHT, TK_RIGHT },
-        { KEY_HOME, TK_HOME },      { KEY_END, TK_END },
-        { KEY_PPAGE, TK_PGUP },     { KEY_NPAGE, TK_PGDN },
-        { KEY_IC, TK_INSERT },      { KEY_DC, TK_DELETE },
-        { KEY_BACKSPACE, TK_BACKSPACE }, { KEY_BTAB, TK_BTAB },
-        { KEY_ENTER, TK_ENTER },    { KEY_A1, TK_HOME },
-        { KEY_C1, TK_END },         { KEY_A3, TK_PGUP },
-        { KEY_C3, TK_PGDN },        { KEY_FIND, TK_HOME },
+        { KEY_UP, TK_UP },
+        { KEY_DOWN, TK_DOWN },
+        { KEY_LEFT, TK_LEFT },
+        { KEY_RIGHT, TK_RIGHT },
+        { KEY_HOME, TK_HOME },
+        { KEY_END, TK_END },
+        { KEY_PPAGE, TK_PGUP },
+        { KEY_NPAGE, TK_PGDN },
+        { KEY_IC, TK_INSERT },
+        { KEY_DC, TK_DELETE },
+        { KEY_BACKSPACE, TK_BACKSPACE },
+        { KEY_BTAB, TK_BTAB },
+        { KEY_ENTER, TK_ENTER },
+        { KEY_A1, TK_HOME },
+        { KEY_C1, TK_END },
+        { KEY_A3, TK_PGUP },
+        { KEY_C3, TK_PGDN },
+        { KEY_FIND, TK_HOME },
         { KEY_SELECT, TK_END },
     };
 

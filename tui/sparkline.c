@@ -108,9 +108,8 @@ enum spark_style sparkline_style_auto(void)
     return text_utf8() ? SPARK_BRAILLE : SPARK_ASCII;
 }
 
-void sparkline_draw(int y, int x, int w, enum theme_role role,
-                    const double *v, size_t n, double lo, double hi,
-                    enum spark_style style)
+void sparkline_draw(int y, int x, int w, enum theme_role role, const double *v,
+                    size_t n, double lo, double hi, enum spark_style style)
 {
     uint32_t out[SPARK_MAX_W];
 

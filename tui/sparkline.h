@@ -21,9 +21,8 @@ enum spark_style {
  */
 void sparkline_render(const double *v, size_t n, double lo, double hi, int w,
                       enum spark_style style, uint32_t *out);
-void sparkline_draw(int y, int x, int w, enum theme_role role,
-                    const double *v, size_t n, double lo, double hi,
-                    enum spark_style style);
+void sparkline_draw(int y, int x, int w, enum theme_role role, const double *v,
+                    size_t n, double lo, double hi, enum spark_style style);
 /* The best style for the terminal: braille when UTF-8, else ASCII. */
 enum spark_style sparkline_style_auto(void);
 

@@ -68,8 +68,8 @@ void table_scroll(struct table *t, long delta)
     if (delta < 0)
         t->top = (size_t)-delta > t->top ? 0 : t->top - (size_t)-delta;
     else
-        t->top = t->top + (size_t)delta > maxtop ? maxtop
-                                                 : t->top + (size_t)delta;
+        t->top =
+            t->top + (size_t)delta > maxtop ? maxtop : t->top + (size_t)delta;
     if (t->cur < t->top)
         t->cur = t->top;
     if (t->cur >= t->top + h)
@@ -153,10 +153,10 @@ static void table_draw_header(struct tui_rect r, const struct table_col *cols,
         if (ws[i] <= 0)
             continue;
         snprintf(title, sizeof title, "%s%s", cols[i].title,
-                 !sorted          ? ""
-                 : text_utf8()    ? (sort_desc ? "\u25bc" : "\u25b2")
-                 : sort_desc      ? "v"
-                                  : "^");
+                 !sorted       ? ""
+                 : text_utf8() ? (sort_desc ? "\u25bc" : "\u25b2")
+                 : sort_desc   ? "v"
+                               : "^");
         draw_cell(r.y, r.x + xs[i], ws[i],
                   sorted ? ROLE_COLHEAD_SORT : ROLE_COLHEAD, title,
                   cols[i].align);
@@ -188,8 +188,8 @@ void table_draw(struct table *t, struct tui_rect r,
     }
     for (int i = 0; i < r.h - 1; i++) {
         size_t row = t->top + (size_t)i;
-        struct table_row tr = { r.y + 1 + i, cols, xs, ws, ncols,
-                                row == t->cur, false };
+        struct table_row tr = { r.y + 1 + i, cols,          xs,   ws,
+                                ncols,       row == t->cur, false };
 
         if (row >= t->nrows)
             break;
@@ -209,8 +209,8 @@ long table_row_at(const struct table *t, struct tui_rect r, int y)
     return row < t->nrows ? (long)row : -1;
 }
 
-int table_col_at(const struct table_col *cols, size_t ncols, int width,
-                 int x0, int x)
+int table_col_at(const struct table_col *cols, size_t ncols, int width, int x0,
+                 int x)
 {
     int xs[TABLE_MAX_COLS], ws[TABLE_MAX_COLS];
 

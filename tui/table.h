@@ -12,17 +12,17 @@
 
 struct table_col {
     const char *title;
-    int width;           /* fixed width, or the minimum when flex > 0 */
-    int flex;            /* share of the spare columns */
+    int width; /* fixed width, or the minimum when flex > 0 */
+    int flex;  /* share of the spare columns */
     enum draw_align align;
-    int priority;        /* columns with higher priority hide first */
+    int priority; /* columns with higher priority hide first */
 };
 
 struct table {
     size_t nrows;
-    size_t cur;  /* cursor row (0 when empty) */
-    size_t top;  /* first visible row */
-    int height;  /* visible rows, from the last layout */
+    size_t cur; /* cursor row (0 when empty) */
+    size_t top; /* first visible row */
+    int height; /* visible rows, from the last layout */
 };
 
 /* Where one row's cells are, passed to the row-drawing callback. */
@@ -61,8 +61,8 @@ void table_draw(struct table *t, struct tui_rect r,
 /* The row drawn at screen line y, or -1. */
 long table_row_at(const struct table *t, struct tui_rect r, int y);
 /* The column under screen column x (header clicks), or -1. */
-int table_col_at(const struct table_col *cols, size_t ncols, int width,
-                 int x0, int x);
+int table_col_at(const struct table_col *cols, size_t ncols, int width, int x0,
+                 int x);
 
 /* Draw text in column c of row r, in role (the cursor highlight is kept). */
 void table_cell(const struct table_row *r, size_t c, enum theme_role role,

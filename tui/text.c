@@ -104,8 +104,8 @@ uint32_t text_safe_cp(uint32_t cp)
         return 0x2400 + cp; /* Control Pictures: NUL..US */
     if (cp == 0x7F)
         return 0x2421;
-    if ((cp >= 0x80 && cp < 0xA0) || text_is_bidi_control(cp) ||
-        cp == 0xFEFF || cp == 0x2028 || cp == 0x2029)
+    if ((cp >= 0x80 && cp < 0xA0) || text_is_bidi_control(cp) || cp == 0xFEFF ||
+        cp == 0x2028 || cp == 0x2029)
         return TEXT_REPLACEMENT;
     if (cp >= 0x80 && wcwidth((wchar_t)cp) < 0)
         return TEXT_REPLACEMENT;

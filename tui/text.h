@@ -24,7 +24,8 @@ bool text_utf8(void);
  * surrogates and truncated or stray bytes give TEXT_REPLACEMENT for one byte.
  */
 size_t text_decode(const char *s, size_t len, uint32_t *cp);
-/* Encode cp as UTF-8 into out (at least 5 bytes), NUL-terminated; returns length. */
+/* Encode cp as UTF-8 into out (at least 5 bytes), NUL-terminated; returns
+ * length. */
 size_t text_encode(uint32_t cp, char *out);
 
 /*

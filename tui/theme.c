@@ -9,7 +9,7 @@
 #include <string.h>
 
 struct theme_colour {
-    short fg8, bg8;   /* 8-colour palette; -1 is the terminal default */
+    short fg8, bg8; /* 8-colour palette; -1 is the terminal default */
     short fg256, bg256;
     attr_t attr;
 };
@@ -19,7 +19,10 @@ struct theme_row {
     attr_t mono;
 };
 
-#define C(f8, b8, f256, b256, a) { f8, b8, f256, b256, a }
+#define C(f8, b8, f256, b256, a)                                               \
+    {                                                                          \
+        f8, b8, f256, b256, a                                                  \
+    }
 #define D -1 /* the terminal's default colour */
 
 /* Icinga's hues: OK green, WARN yellow/orange, CRIT red, UNKN purple. */
@@ -80,8 +83,7 @@ static const struct theme_row theme_rows[ROLE_COUNT] = {
                           C(COLOR_YELLOW, D, 172, D, A_BOLD), A_BOLD },
     [ROLE_METER_CRIT] = { C(COLOR_RED, D, 203, D, A_BOLD),
                           C(COLOR_RED, D, 160, D, A_BOLD), A_BOLD },
-    [ROLE_METER_EMPTY] = { C(D, D, 238, D, A_DIM), C(D, D, 252, D, 0),
-                           A_DIM },
+    [ROLE_METER_EMPTY] = { C(D, D, 238, D, A_DIM), C(D, D, 252, D, 0), A_DIM },
     [ROLE_METER_MARK] = { C(COLOR_WHITE, D, 250, D, A_BOLD),
                           C(COLOR_BLACK, D, 236, D, A_BOLD), A_BOLD },
     [ROLE_STATUS] = { C(D, D, D, D, 0), C(D, D, D, D, 0), 0 },
@@ -143,9 +145,8 @@ enum theme_kind theme_apply(enum theme_kind kind)
     use_default_colors();
     wide = COLORS >= 256 && COLOR_PAIRS > ROLE_COUNT;
     for (int r = 0; r < ROLE_COUNT; r++) {
-        const struct theme_colour *c = kind == THEME_LIGHT
-                                           ? &theme_rows[r].light
-                                           : &theme_rows[r].dark;
+        const struct theme_colour *c =
+            kind == THEME_LIGHT ? &theme_rows[r].light : &theme_rows[r].dark;
         short fg = wide ? c->fg256 : c->fg8, bg = wide ? c->bg256 : c->bg8;
 
         init_pair((short)(r + 1), fg, bg);

@@ -5,14 +5,16 @@
 #include <stdbool.h>
 
 /* R(role) for each role; expanded into the enum and the theme tables. */
-#define THEME_ROLES(R)                                                     \
-    R(DEFAULT) R(HEADER) R(HEADER_TITLE) R(TAB) R(TAB_ACTIVE) R(COLHEAD)   \
-    R(COLHEAD_SORT) R(CURSOR) R(MARKED) R(DIM) R(STALE) R(ST_OK) R(ST_WARN) \
-    R(ST_CRIT) R(ST_UNKN) R(ST_UP) R(ST_DOWN) R(ST_UNRCH) R(ST_PEND)       \
-    R(HANDLED_WARN) R(HANDLED_CRIT) R(HANDLED_UNKN) R(METER_OK)            \
-    R(METER_WARN) R(METER_CRIT) R(METER_EMPTY) R(METER_MARK) R(STATUS)     \
-    R(STATUS_ERROR) R(STATUS_WARN) R(HINT_KEY) R(HINT) R(DIALOG)           \
+/* clang-format off */
+#define THEME_ROLES(R) \
+    R(DEFAULT) R(HEADER) R(HEADER_TITLE) R(TAB) R(TAB_ACTIVE) R(COLHEAD)    \
+    R(COLHEAD_SORT) R(CURSOR) R(MARKED) R(DIM) R(STALE) R(ST_OK)            \
+    R(ST_WARN) R(ST_CRIT) R(ST_UNKN) R(ST_UP) R(ST_DOWN) R(ST_UNRCH)        \
+    R(ST_PEND) R(HANDLED_WARN) R(HANDLED_CRIT) R(HANDLED_UNKN) R(METER_OK)  \
+    R(METER_WARN) R(METER_CRIT) R(METER_EMPTY) R(METER_MARK) R(STATUS)      \
+    R(STATUS_ERROR) R(STATUS_WARN) R(HINT_KEY) R(HINT) R(DIALOG)            \
     R(DIALOG_TITLE) R(DIALOG_SEL) R(PROMPT) R(LABEL) R(SPARK) R(FLAG)
+/* clang-format on */
 
 enum theme_role {
 #define THEME_ROLE_ENUM(name) ROLE_##name,

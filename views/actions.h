@@ -45,7 +45,8 @@ enum action {
     ACT_COUNT
 };
 
-/* Keymap tables: a key is looked up in the view's table, then list, then global. */
+/* Keymap tables: a key is looked up in the view's table, then list, then
+ * global. */
 enum keytable { KT_GLOBAL, KT_LIST, KT_HOSTS, KT_ALERTS, KT_COUNT };
 
 extern const struct keymap_action actions_table[];

@@ -23,7 +23,7 @@ enum {
 };
 
 #define ALERTS_SHOW_HANDLED 1u
-#define ALERTS_SHOW_SOFT 2u
+#define ALERTS_SHOW_SOFT    2u
 
 static const struct table_col alerts_cols[AC_COUNT] = {
     [AC_STATE] = { "STATE", 6, 0, ALIGN_CENTER, 0 },
@@ -36,10 +36,9 @@ static const struct table_col alerts_cols[AC_COUNT] = {
     [AC_OUTPUT] = { "OUTPUT", 20, 4, ALIGN_LEFT, 0 },
 };
 
-static const char *const alerts_col_names[] = {
-    "state", "flags", "site", "host", "service", "env", "since", "output",
-    NULL
-};
+static const char *const alerts_col_names[] = { "state", "flags",   "site",
+                                                "host",  "service", "env",
+                                                "since", "output",  NULL };
 
 /* The status of a row: the service's, or the host's for a host problem. */
 static const struct mc_status *alerts_status(const struct listview *lv,
@@ -105,8 +104,8 @@ static int alerts_cmp_double(double a, double b)
 }
 
 /* Unhandled first, then the worst state, then the most recent change. */
-static int alerts_cmp_state(const struct listview *lv,
-                            const struct list_row *a, const struct list_row *b)
+static int alerts_cmp_state(const struct listview *lv, const struct list_row *a,
+                            const struct list_row *b)
 {
     int c = (int)alerts_handled(lv, a) - (int)alerts_handled(lv, b);
 
@@ -125,7 +124,8 @@ static int alerts_compare(const struct listview *lv, const struct list_row *a,
 {
     const struct mc_service *sa = listview_service(lv, a);
     const struct mc_service *sb = listview_service(lv, b);
-    const struct mc_status *ta = alerts_status(lv, a), *tb = alerts_status(lv, b);
+    const struct mc_status *ta = alerts_status(lv, a),
+                           *tb = alerts_status(lv, b);
     const char *ea = listview_host(lv, a)->env, *eb = listview_host(lv, b)->env;
 
     switch (col) {
@@ -168,8 +168,8 @@ static int alerts_fields(const struct listview *lv, const struct list_row *r,
     return 7;
 }
 
-static void alerts_draw_row(const struct listview *lv,
-                            const struct list_row *r, const struct table_row *tr)
+static void alerts_draw_row(const struct listview *lv, const struct list_row *r,
+                            const struct table_row *tr)
 {
     const struct mc_service *s = listview_service(lv, r);
     const struct mc_host *h = listview_host(lv, r);
@@ -187,9 +187,9 @@ static void alerts_draw_row(const struct listview *lv,
     table_cell(tr, AC_HOST, text, h->display_name);
     table_cell(tr, AC_SERVICE, text, s != NULL ? s->display_name : "(host)");
     table_cell(tr, AC_ENV, text, h->env != NULL ? h->env : "-");
-    table_cell(tr, AC_SINCE, text,
-               format_age(st->last_state_change, listview_now(lv), buf,
-                          sizeof buf));
+    table_cell(
+        tr, AC_SINCE, text,
+        format_age(st->last_state_change, listview_now(lv), buf, sizeof buf));
     table_cell(tr, AC_OUTPUT, text, st->output != NULL ? st->output : "");
 }
 
@@ -252,10 +252,9 @@ static enum view_result alerts_action(struct listview *lv, int action)
 
 static const char *alerts_summary_extra(const struct listview *lv)
 {
-    static const char *const text[] = {
-        "handled and soft hidden", "soft hidden", "handled hidden",
-        "all problems"
-    };
+    static const char *const text[] = { "handled and soft hidden",
+                                        "soft hidden", "handled hidden",
+                                        "all problems" };
 
     return text[lv->toggles & 3u];
 }

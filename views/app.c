@@ -19,8 +19,8 @@
 
 #define APP_MIN_COLS 60
 #define APP_MIN_ROWS 10
-#define APP_MSG_MS 5000
-#define APP_DATA_MS 100
+#define APP_MSG_MS   5000
+#define APP_DATA_MS  100
 
 static const struct view_ops *const app_view_ops[VIEW_COUNT] = {
     [VIEW_HOSTS] = &hosts_view_ops,
@@ -93,7 +93,8 @@ void app_switch_view(struct app *app, int id)
     if (id == app->cur || id < 0 || id >= VIEW_COUNT)
         return;
     if (app->nback == (int)(sizeof app->back / sizeof app->back[0])) {
-        memmove(app->back, app->back + 1, sizeof app->back - sizeof app->back[0]);
+        memmove(app->back, app->back + 1,
+                sizeof app->back - sizeof app->back[0]);
         app->nback--;
     }
     app->back[app->nback++] = app->cur;
@@ -101,8 +102,8 @@ void app_switch_view(struct app *app, int id)
     app->dirty = true;
 }
 
-const char *app_key_for(const struct app *app, int table, int action,
-                        char *buf, size_t size)
+const char *app_key_for(const struct app *app, int table, int action, char *buf,
+                        size_t size)
 {
     int key;
 
@@ -380,8 +381,8 @@ static void app_on_site(void *arg, struct site *s)
     (void)s;
     app->data_dirty = true;
     if (wait > 0 && app->data_timer == 0)
-        app->data_timer = loop_add_timer(app->loop, (long)wait,
-                                         app_data_timer, app);
+        app->data_timer =
+            loop_add_timer(app->loop, (long)wait, app_data_timer, app);
 }
 
 /* Ages and the clock in the header move even when nothing else does. */
@@ -480,8 +481,7 @@ static void app_fatal_hook(void)
 int app_run(struct app *app)
 {
     static const int quit_sigs[] = { SIGINT, SIGTERM, SIGHUP };
-    struct screen_opts so = { (enum theme_kind)app->opt.theme,
-                              app->opt.mouse };
+    struct screen_opts so = { (enum theme_kind)app->opt.theme, app->opt.mouse };
     const char *msg = NULL;
     unsigned tick;
 

@@ -20,8 +20,13 @@ struct mc_config;
 
 enum view_id { VIEW_HOSTS, VIEW_ALERTS, VIEW_COUNT };
 
-enum app_mode { MODE_NORMAL, MODE_FILTER, MODE_COMMAND, MODE_HELP,
-                MODE_DIALOG };
+enum app_mode {
+    MODE_NORMAL,
+    MODE_FILTER,
+    MODE_COMMAND,
+    MODE_HELP,
+    MODE_DIALOG
+};
 
 enum app_msg_level { MSG_INFO, MSG_WARN, MSG_ERROR };
 
@@ -31,9 +36,9 @@ typedef void (*app_dialog_cb)(struct app *app, struct dialog *d,
 
 struct app_options {
     bool mouse;
-    int theme;        /* enum theme_kind */
-    long frames;      /* exit after this many frames; 0 = run */
-    FILE *trace;      /* key and frame timings, or NULL */
+    int theme;   /* enum theme_kind */
+    long frames; /* exit after this many frames; 0 = run */
+    FILE *trace; /* key and frame timings, or NULL */
 };
 
 struct app {
@@ -59,7 +64,7 @@ struct app {
     double now; /* wall clock of this frame */
     int rows, cols;
     bool dirty, resized, too_small;
-    bool data_dirty;          /* sites changed: redraw, at most 10 per second */
+    bool data_dirty; /* sites changed: redraw, at most 10 per second */
     long long last_frame_ms;
     unsigned data_timer;
     struct tui_rect body; /* where the view draws, for mouse hits */
@@ -86,8 +91,8 @@ void app_switch_view(struct app *app, int id);
 /* Run a ":" command line; returns 0 or -1 (message shown). */
 int app_command(struct app *app, const char *line);
 /* The first key bound to action in a table chain, as a name ("" if none). */
-const char *app_key_for(const struct app *app, int table, int action,
-                        char *buf, size_t size);
+const char *app_key_for(const struct app *app, int table, int action, char *buf,
+                        size_t size);
 
 /* help.c: the help overlay. */
 void help_draw(struct app *app, struct tui_rect r);

@@ -50,16 +50,15 @@ static void bars_count(const struct app *app, struct bars_counts *c)
     }
 }
 
-static int bars_put(int y, int x, int maxx, enum theme_role role,
-                    const char *s)
+static int bars_put(int y, int x, int maxx, enum theme_role role, const char *s)
 {
     return x >= maxx ? 0 : draw_text(y, x, maxx - x, role, s);
 }
 
 static int bars_counters(const struct app *app, int x, int maxx)
 {
-    static const enum mc_state order[] = { MC_DOWN, MC_UNRCH, MC_CRIT,
-                                           MC_UNKN, MC_WARN };
+    static const enum mc_state order[] = { MC_DOWN, MC_UNRCH, MC_CRIT, MC_UNKN,
+                                           MC_WARN };
     struct bars_counts c;
     char buf[48];
     bool any = false, data = false;
@@ -95,8 +94,7 @@ static int bars_site(const struct site *s, double now, int x, int maxx)
 
     site_conn_text(s, conn, sizeof conn);
     snprintf(buf, sizeof buf, " %s %s %s", s->name,
-             text_utf8() ? (ok ? "\u25cf" : "\u25cb") : (ok ? "*" : "o"),
-             conn);
+             text_utf8() ? (ok ? "\u25cf" : "\u25cb") : (ok ? "*" : "o"), conn);
     x += bars_put(0, x, maxx, ROLE_HEADER_TITLE, buf);
     if (s->snap != NULL && site_stale(s)) {
         snprintf(buf, sizeof buf, " stale %s",
@@ -196,9 +194,8 @@ static void bars_activity(const struct app *app, char *buf, size_t size)
 
         if (s->loading)
             n += (size_t)snprintf(buf + n, size - n,
-                                  "%s: loading %zu objects, %.1f MB  ",
-                                  s->name, s->load_objects,
-                                  (double)s->load_bytes / 1e6);
+                                  "%s: loading %zu objects, %.1f MB  ", s->name,
+                                  s->load_objects, (double)s->load_bytes / 1e6);
         else if (s->err.msg[0] != '\0')
             n += (size_t)snprintf(buf + n, size - n, "%s  ", s->err.msg);
     }
@@ -281,7 +278,7 @@ void bars_draw_too_small(struct app *app, int min_rows, int min_cols)
     snprintf(buf, sizeof buf, "Terminal too small: %dx%d", app->cols,
              app->rows);
     draw_cell(y - 1, 0, app->cols, ROLE_STATUS_ERROR, buf, ALIGN_CENTER);
-    snprintf(buf, sizeof buf, "mctop needs at least %dx%d (q quits)",
-             min_cols, min_rows);
+    snprintf(buf, sizeof buf, "mctop needs at least %dx%d (q quits)", min_cols,
+             min_rows);
     draw_cell(y, 0, app->cols, ROLE_DEFAULT, buf, ALIGN_CENTER);
 }

@@ -91,8 +91,9 @@ static int command_theme(struct app *app, const char *arg)
     }
     screen_set_theme((enum theme_kind)t);
     if ((int)screen_theme() != t)
-        app_message(app, MSG_WARN, "no colours here (NO_COLOR or terminal):"
-                                   " using mono");
+        app_message(app, MSG_WARN,
+                    "no colours here (NO_COLOR or terminal):"
+                    " using mono");
     return 0;
 }
 

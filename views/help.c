@@ -26,8 +26,8 @@ static const char *const help_commands[] = {
 };
 
 /* All bound keys of an action in a table: "j, Down". */
-static void help_keys(const struct app *app, int table, int action,
-                      char *buf, size_t size)
+static void help_keys(const struct app *app, int table, int action, char *buf,
+                      size_t size)
 {
     int keys[8];
     size_t n = keymap_keys_for(&app->km, table, action, keys, 8), used = 0;
@@ -35,8 +35,7 @@ static void help_keys(const struct app *app, int table, int action,
 
     buf[0] = '\0';
     for (size_t i = 0; i < n && used < size; i++)
-        used += (size_t)snprintf(buf + used, size - used, "%s%s",
-                                 i ? ", " : "",
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
                                  keys_name(keys[i], name, sizeof name));
 }
 

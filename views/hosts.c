@@ -48,12 +48,12 @@ static const struct table_col hosts_cols[HC_COUNT] = {
 };
 
 static const char *const hosts_col_names[] = {
-    "state", "flags", "site", "host", "env", "address", "since",
-    "problems", "load", "mem", "disk", "heap", NULL
+    "state",    "flags", "site", "host", "env",  "address", "since",
+    "problems", "load",  "mem",  "disk", "heap", NULL
 };
 
-static const int hosts_metric_col[MC_METRIC_COUNT] = { HC_LOAD, HC_MEM,
-                                                       HC_DISK, HC_HEAP };
+static const int hosts_metric_col[MC_METRIC_COUNT] = { HC_LOAD, HC_MEM, HC_DISK,
+                                                       HC_HEAP };
 
 /* Problem services of a host and the worst of their states. */
 static int hosts_problems(const struct mc_snapshot *snap,
@@ -75,8 +75,8 @@ static int hosts_problems(const struct mc_snapshot *snap,
 }
 
 /* A row's aux: its problem services' count and worst state, computed once. */
-#define HOSTS_AUX(n, worst) (((uint32_t)(worst) << 24) | (uint32_t)(n))
-#define HOSTS_AUX_COUNT(aux) ((int)((aux) & 0xFFFFFFu))
+#define HOSTS_AUX(n, worst)  (((uint32_t)(worst) << 24) | (uint32_t)(n))
+#define HOSTS_AUX_COUNT(aux) ((int)((aux)&0xFFFFFFu))
 #define HOSTS_AUX_WORST(aux) ((enum mc_state)((aux) >> 24))
 
 static void hosts_collect(struct listview *lv, uint32_t site)
@@ -207,7 +207,8 @@ static void hosts_draw_row(const struct listview *lv, const struct list_row *r,
     int nprob = HOSTS_AUX_COUNT(r->aux);
     char buf[32];
 
-    table_cell(tr, HC_STATE, format_state_role(st, model_status_handled(&h->st)),
+    table_cell(tr, HC_STATE,
+               format_state_role(st, model_status_handled(&h->st)),
                model_state_label(st));
     table_cell(tr, HC_FLAGS, ROLE_DEFAULT,
                format_flags(&h->st, buf, sizeof buf));
@@ -216,9 +217,9 @@ static void hosts_draw_row(const struct listview *lv, const struct list_row *r,
     table_cell(tr, HC_ENV, ROLE_DEFAULT, h->env != NULL ? h->env : "-");
     table_cell(tr, HC_ADDRESS, ROLE_DEFAULT,
                h->address != NULL ? h->address : "-");
-    table_cell(tr, HC_SINCE, ROLE_DEFAULT,
-               format_age(h->st.last_state_change, listview_now(lv), buf,
-                          sizeof buf));
+    table_cell(
+        tr, HC_SINCE, ROLE_DEFAULT,
+        format_age(h->st.last_state_change, listview_now(lv), buf, sizeof buf));
     snprintf(buf, sizeof buf, "%d", nprob);
     table_cell(tr, HC_PROB,
                nprob ? format_state_role(worst, false) : ROLE_DEFAULT,
@@ -241,8 +242,8 @@ static void hosts_detail_metrics(struct detail *d, const struct mc_host *h)
         if (!m->valid)
             continue;
         format_metric(m, (enum mc_metric_kind)k, v, sizeof v);
-        detail_kv(d, names[k], "%s  (%s %g%s of %g%s)", v, m->label,
-                  m->value, m->uom, m->scale, m->uom);
+        detail_kv(d, names[k], "%s  (%s %g%s of %g%s)", v, m->label, m->value,
+                  m->uom, m->scale, m->uom);
     }
 }
 

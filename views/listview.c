@@ -138,8 +138,7 @@ static void listview_remember_cursor(struct listview *lv)
     lv->cur_svc = s != NULL ? xstrdup(s->name) : NULL;
 }
 
-static bool listview_row_is(const struct listview *lv,
-                            const struct list_row *r)
+static bool listview_row_is(const struct listview *lv, const struct list_row *r)
 {
     const struct mc_service *s = listview_service(lv, r);
 
@@ -155,8 +154,7 @@ static bool listview_row_is(const struct listview *lv,
 /* ---- rebuilding ---- */
 
 static int listview_tiebreak(const struct listview *lv,
-                             const struct list_row *a,
-                             const struct list_row *b)
+                             const struct list_row *a, const struct list_row *b)
 {
     const struct mc_service *sa = listview_service(lv, a);
     const struct mc_service *sb = listview_service(lv, b);
@@ -330,8 +328,7 @@ static void listview_layout(const struct listview *lv, struct tui_rect area,
         int pw = area.w * 2 / 5;
 
         table->w = area.w - pw - 1;
-        *pane = (struct tui_rect){ area.y, area.x + table->w + 1, area.h,
-                                   pw };
+        *pane = (struct tui_rect){ area.y, area.x + table->w + 1, area.h, pw };
     } else {
         int ph = area.h * 2 / 5 < 8 ? 8 : area.h * 2 / 5;
 
@@ -353,14 +350,11 @@ static void listview_draw_pane(struct listview *lv, struct tui_rect pane)
         /* A side pane: a vertical rule on its left. */
         for (int y = pane.y; y < pane.y + pane.h; y++)
             draw_glyph(y, pane.x - 1, ROLE_DIM, text_utf8() ? 0x2502 : '|');
-        draw_cell(pane.y, pane.x, pane.w, ROLE_COLHEAD, " Detail",
-                  ALIGN_LEFT);
+        draw_cell(pane.y, pane.x, pane.w, ROLE_COLHEAD, " Detail", ALIGN_LEFT);
     } else {
-        draw_cell(pane.y, pane.x, pane.w, ROLE_COLHEAD, " Detail",
-                  ALIGN_LEFT);
+        draw_cell(pane.y, pane.x, pane.w, ROLE_COLHEAD, " Detail", ALIGN_LEFT);
     }
-    inner = (struct tui_rect){ pane.y + 1, pane.x + 1, pane.h - 1,
-                               pane.w - 2 };
+    inner = (struct tui_rect){ pane.y + 1, pane.x + 1, pane.h - 1, pane.w - 2 };
     if (lv->nrows == 0) {
         draw_text(inner.y, inner.x, inner.w, ROLE_DIM, "Nothing selected");
         return;
@@ -385,8 +379,7 @@ void listview_draw(void *v, struct tui_rect area)
     listview_layout(lv, area, &table, &pane);
     lv->table_rect = table;
     table_draw(&lv->table, table, lv->cols, lv->ops->ncols, lv->sort_col,
-               lv->sort_desc, listview_draw_row, listview_is_marked, lv,
-               empty);
+               lv->sort_desc, listview_draw_row, listview_is_marked, lv, empty);
     if (pane.h > 0)
         listview_draw_pane(lv, pane);
 }
@@ -430,8 +423,8 @@ static void listview_sort_pick(struct listview *lv)
 
     for (size_t i = 0; i < n; i++)
         items[i] = lv->cols[i].title;
-    app_open_dialog(lv->app, dialog_pick("Sort by", items, n,
-                                         (size_t)lv->sort_col),
+    app_open_dialog(lv->app,
+                    dialog_pick("Sort by", items, n, (size_t)lv->sort_col),
                     listview_sort_picked, lv);
 }
 
@@ -449,9 +442,9 @@ int listview_sort_by(void *v, const char *column, int desc)
     for (int i = 0; lv->ops->col_names[i] != NULL; i++) {
         if (strcmp(lv->ops->col_names[i], column) == 0) {
             lv->sort_col = i;
-            lv->sort_desc = desc < 0 ? (i == lv->ops->default_sort &&
-                                        lv->ops->default_desc)
-                                     : desc != 0;
+            lv->sort_desc =
+                desc < 0 ? (i == lv->ops->default_sort && lv->ops->default_desc)
+                         : desc != 0;
             listview_invalidate(lv);
             return 0;
         }
@@ -644,8 +637,8 @@ size_t listview_count(void *v)
 void listview_summary(void *v, char *buf, size_t size)
 {
     struct listview *lv = v;
-    const char *extra = lv->ops->summary_extra ? lv->ops->summary_extra(lv)
-                                               : NULL;
+    const char *extra =
+        lv->ops->summary_extra ? lv->ops->summary_extra(lv) : NULL;
     size_t n;
 
     listview_sync(lv);
@@ -655,8 +648,7 @@ void listview_summary(void *v, char *buf, size_t size)
         n = (size_t)snprintf(buf, size, "%zu of %zu %s", lv->nrows, lv->total,
                              lv->ops->noun);
     if (n < size && lv->nmarks > 0)
-        n += (size_t)snprintf(buf + n, size - n, " · %zu marked",
-                              lv->nmarks);
+        n += (size_t)snprintf(buf + n, size - n, " · %zu marked", lv->nmarks);
     if (n < size && extra != NULL)
         snprintf(buf + n, size - n, " · %s", extra);
 }

@@ -100,15 +100,15 @@ bool listview_multi_site(const struct listview *lv);
 double listview_now(const struct listview *lv);
 
 /* A list view's view_ops: every callback but create is shared. */
-#define LISTVIEW_VIEW_OPS(vname, vtitle, vtable, vcreate)                  \
-    {                                                                      \
-        .name = (vname), .title = (vtitle), .keytable = (vtable),          \
-        .create = (vcreate), .destroy = listview_destroy,                  \
-        .draw = listview_draw, .action = listview_action,                  \
-        .mouse = listview_mouse, .set_filter = listview_set_filter,        \
-        .filter = listview_filter, .count = listview_count,                \
-        .summary = listview_summary, .columns = listview_columns,          \
-        .sort_by = listview_sort_by, .back = listview_back,                \
+#define LISTVIEW_VIEW_OPS(vname, vtitle, vtable, vcreate)                      \
+    {                                                                          \
+        .name = (vname), .title = (vtitle), .keytable = (vtable),              \
+        .create = (vcreate), .destroy = listview_destroy,                      \
+        .draw = listview_draw, .action = listview_action,                      \
+        .mouse = listview_mouse, .set_filter = listview_set_filter,            \
+        .filter = listview_filter, .count = listview_count,                    \
+        .summary = listview_summary, .columns = listview_columns,              \
+        .sort_by = listview_sort_by, .back = listview_back,                    \
     }
 
 /* The view_ops functions shared by list views. */

@@ -55,8 +55,7 @@ static void usage(FILE *f)
           f);
 }
 
-static long options_number(const char *opt, const char *s, long min,
-                           long max)
+static long options_number(const char *opt, const char *s, long min, long max)
 {
     char *end;
     long v;
@@ -73,8 +72,16 @@ static long options_number(const char *opt, const char *s, long min,
 
 static void options_parse(int argc, char **argv, struct options *o)
 {
-    enum { O_CHECK = 256, O_NOMOUSE, O_READONLY, O_DEMO, O_SEED, O_SCALE,
-           O_FRAMES, O_TRACE };
+    enum {
+        O_CHECK = 256,
+        O_NOMOUSE,
+        O_READONLY,
+        O_DEMO,
+        O_SEED,
+        O_SCALE,
+        O_FRAMES,
+        O_TRACE
+    };
     static const struct option longopts[] = {
         { "config", required_argument, NULL, 'c' },
         { "check-config", no_argument, NULL, O_CHECK },
@@ -95,28 +102,50 @@ static void options_parse(int argc, char **argv, struct options *o)
 
     while ((c = getopt_long(argc, argv, "c:k:t:Vh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'c': o->config = optarg; break;
-        case 'k': o->keymap = optarg; break;
-        case 't': o->theme = optarg; break;
-        case O_CHECK: o->check_config = true; break;
-        case O_NOMOUSE: o->no_mouse = true; break;
-        case O_READONLY: o->readonly = true; break;
-        case O_DEMO: o->demo = true; break;
+        case 'c':
+            o->config = optarg;
+            break;
+        case 'k':
+            o->keymap = optarg;
+            break;
+        case 't':
+            o->theme = optarg;
+            break;
+        case O_CHECK:
+            o->check_config = true;
+            break;
+        case O_NOMOUSE:
+            o->no_mouse = true;
+            break;
+        case O_READONLY:
+            o->readonly = true;
+            break;
+        case O_DEMO:
+            o->demo = true;
+            break;
         case O_SEED:
-            o->seed = (unsigned)options_number("--seed", optarg, 0,
-                                               4294967295L);
+            o->seed =
+                (unsigned)options_number("--seed", optarg, 0, 4294967295L);
             break;
         case O_SCALE:
-            o->demo_scale = (int)options_number("--demo-scale", optarg, 1,
-                                                1000000);
+            o->demo_scale =
+                (int)options_number("--demo-scale", optarg, 1, 1000000);
             break;
         case O_FRAMES:
             o->frames = options_number("--frames", optarg, 1, 1L << 30);
             break;
-        case O_TRACE: o->trace = optarg; break;
-        case 'V': puts("mctop " MCTOP_VERSION); exit(0);
-        case 'h': usage(stdout); exit(0);
-        default: usage(stderr); exit(2);
+        case O_TRACE:
+            o->trace = optarg;
+            break;
+        case 'V':
+            puts("mctop " MCTOP_VERSION);
+            exit(0);
+        case 'h':
+            usage(stdout);
+            exit(0);
+        default:
+            usage(stderr);
+            exit(2);
         }
     }
     if (optind < argc) {
@@ -175,7 +204,7 @@ fail:
 
 static int main_theme(const struct options *o, const struct mc_config *cfg)
 {
-    const char *name = o->theme != NULL ? o->theme
+    const char *name = o->theme != NULL     ? o->theme
                        : cfg->theme != NULL ? cfg->theme
                                             : "dark";
     int t = theme_parse(name);
@@ -188,8 +217,7 @@ static int main_theme(const struct options *o, const struct mc_config *cfg)
 
 static int main_run(const struct options *o, struct mc_config *cfg)
 {
-    struct app_options ao = { !o->no_mouse && cfg->mouse, 0, o->frames,
-                              NULL };
+    struct app_options ao = { !o->no_mouse && cfg->mouse, 0, o->frames, NULL };
     struct loop *loop = NULL;
     struct worker *worker = NULL;
     struct site *site = NULL;
@@ -212,8 +240,8 @@ static int main_run(const struct options *o, struct mc_config *cfg)
     worker = worker_new(loop);
     site = site_new_demo(loop, worker, o->seed, o->demo_scale, cfg->refresh);
     app_init(&app, loop, &site, 1, &ao);
-    if (main_load_keymap(&app.km, o->keymap != NULL ? o->keymap
-                                                    : cfg->keymap) == 0)
+    if (main_load_keymap(&app.km,
+                         o->keymap != NULL ? o->keymap : cfg->keymap) == 0)
         rc = app_run(&app) == 0 ? 0 : 1;
     app_free(&app);
 out:

@@ -31,7 +31,8 @@ struct view_ops {
     /* Column names for ":sort", NULL-terminated; and sorting by one. */
     const char *const *(*columns)(void *v);
     int (*sort_by)(void *v, const char *column, int desc);
-    /* Esc: undo the innermost state (detail pane, marks…); VIEW_IGNORED if none. */
+    /* Esc: undo the innermost state (detail pane, marks…); VIEW_IGNORED if
+     * none. */
     enum view_result (*back)(void *v);
 };
 

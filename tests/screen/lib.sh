@@ -25,7 +25,19 @@ start_shell() {
     tm new-session -d -s t -x "$1" -y "$2" \
         "env -i PATH=/usr/bin:/bin HOME=${HOME:-/tmp} TERM=screen-256color LANG=C.UTF-8 XDG_CONFIG_HOME=/nonexistent PS1='$ ' sh"
     tm set-option -g status off >/dev/null
-    wait_for '^\$( |$)'
+    wait_prompt
+}
+
+# Wait for an idle shell prompt: a line that is only "$ ", with the cursor on it.
+wait_prompt() {
+    tries=100
+    while [ "$tries" -gt 0 ]; do
+        y=$(tm display -p -t t '#{cursor_y}')
+        screen | sed -n "$((y + 1))p" | grep -Eq '^\$ *$' && return 0
+        sleep 0.05
+        tries=$((tries - 1))
+    done
+    fail "timed out waiting for the shell prompt"
 }
 
 # Run mctop in the shell; wait until its first data frame is drawn.

@@ -29,4 +29,4 @@ rows | grep -Eq '(prd|ppd)-|-(web|app|es)-' && fail "regex filter"
 rows | grep -Eq '(dev|tst)-db' || fail "regex matched nothing"
 key Enter
 key q
-wait_for '^\$( |$)'
+wait_prompt

@@ -16,4 +16,4 @@ wait_for 'Terminal too small: 40x8'
 tm resize-window -t t -x 120 -y 30
 wait_for 'HOST +ENV'
 key q
-wait_for '^\$( |$)'
+wait_prompt

@@ -33,4 +33,4 @@ key 2
 key Enter
 wait_for 'State since'
 key q
-wait_for '^\$( |$)'
+wait_prompt

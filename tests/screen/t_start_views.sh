@@ -25,4 +25,7 @@ send ':alerts'
 key Enter
 wait_for 'SERVICE'
 key q
-wait_for '^\$( |$)'
+wait_prompt
+send 'echo rc=$?'
+key Enter
+wait_for '^rc=0'

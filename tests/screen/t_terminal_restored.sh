@@ -13,7 +13,7 @@ send 'fg'
 key Enter
 wait_for '1 Hosts [1-9]'
 key q
-wait_for '^\$( |$)'
+wait_prompt
 [ "$(tm display -p -t t '#{alternate_on}')" = 0 ] || fail "alternate screen left on"
 send 'stty -a > '"$OUT"'/stty.after; echo done'
 key Enter
@@ -24,7 +24,7 @@ start_mctop
 shell=$(tm display -p -t t '#{pane_pid}')
 pid=$(pgrep -P "$shell" mctop) || fail "no mctop process"
 kill -TERM "$pid"
-wait_for '^\$( |$)'
+wait_prompt
 send 'echo rc=$?; stty -a > '"$OUT"'/stty.term; echo done2'
 key Enter
 wait_for '^done2'

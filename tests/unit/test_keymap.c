@@ -1,4 +1,5 @@
-/* Unit tests for keymap files: every shipped keymap loads, errors name the line. */
+/* Unit tests for keymap files: every shipped keymap loads, errors name the
+ * line. */
 #include <check.h>
 #include <glob.h>
 #include <stdio.h>
@@ -76,8 +77,9 @@ START_TEST(test_errors_name_file_and_line)
 {
     struct mc_err err = { 0 };
 
-    ck_assert_int_eq(keymap_load_text(&km, "bind global q quit\n"
-                                           "bind global x no-such-action\n",
+    ck_assert_int_eq(keymap_load_text(&km,
+                                      "bind global q quit\n"
+                                      "bind global x no-such-action\n",
                                       "my.keys", &err),
                      -1);
     ck_assert_str_eq(err.msg, "my.keys:2: unknown action 'no-such-action'");
@@ -92,8 +94,7 @@ START_TEST(test_errors_name_file_and_line)
     keymap_load_text(&km, "bind list j\n", "k", &err);
     ck_assert_str_eq(err.msg, "k:1: usage: bind TABLE KEY ACTION");
     keymap_load_text(&km, "map list j x\n", "k", &err);
-    ck_assert_str_eq(err.msg,
-                     "k:1: unknown directive 'map' (bind or unbind)");
+    ck_assert_str_eq(err.msg, "k:1: unknown directive 'map' (bind or unbind)");
     ck_assert_int_eq(keymap_load_named(&km, "nosuch", "/x", &err), -1);
     ck_assert_int_eq(keymap_load_file(&km, "/nonexistent.keys", &err), -1);
     ck_assert_ptr_nonnull(strstr(err.msg, "/nonexistent.keys"));
@@ -105,8 +106,9 @@ START_TEST(test_unbind_and_keys_for)
     struct mc_err err = { 0 };
     int keys[4];
 
-    ck_assert_int_eq(keymap_load_text(&km, "bind list j cursor-down\n"
-                                           "bind list Down cursor-down\n",
+    ck_assert_int_eq(keymap_load_text(&km,
+                                      "bind list j cursor-down\n"
+                                      "bind list Down cursor-down\n",
                                       "a", &err),
                      0);
     ck_assert_uint_eq(keymap_keys_for(&km, KT_LIST, ACT_DOWN, keys, 4), 2);
@@ -114,6 +116,23 @@ START_TEST(test_unbind_and_keys_for)
     ck_assert_int_eq(keymap_load_text(&km, "unbind list j\n", "b", &err), 0);
     ck_assert_int_eq(keymap_lookup(&km, KT_LIST, 'j'), 0);
     ck_assert_int_eq(keymap_lookup(&km, KT_LIST, TK_DOWN), ACT_DOWN);
+}
+END_TEST
+
+/* Every action a keymap can name is described in mctop(1). */
+START_TEST(test_every_action_documented)
+{
+    FILE *f = fopen("man/mctop.1", "r");
+    static char man[1 << 17];
+    size_t n;
+
+    ck_assert_ptr_nonnull(f);
+    n = fread(man, 1, sizeof man - 1, f);
+    fclose(f);
+    man[n] = '\0';
+    for (const struct keymap_action *a = actions_table; a->name; a++)
+        ck_assert_msg(strstr(man, a->name) != NULL,
+                      "action %s is not in man/mctop.1", a->name);
 }
 END_TEST
 
@@ -128,6 +147,7 @@ Suite *keymap_suite(void)
     tcase_add_test(tc, test_default_bindings_and_overlay);
     tcase_add_test(tc, test_errors_name_file_and_line);
     tcase_add_test(tc, test_unbind_and_keys_for);
+    tcase_add_test(tc, test_every_action_documented);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -49,7 +49,8 @@ END_TEST
 START_TEST(test_sanitize_escape_sequences)
 {
     /* A hostile log line: colour, cursor movement, title change, bidi. */
-    const char *in = "ok\x1b[31mRED\x1b]0;pwned\x07\xe2\x80\xae!\x9b" "2J";
+    const char *in = "ok\x1b[31mRED\x1b]0;pwned\x07\xe2\x80\xae!\x9b"
+                     "2J";
     char *out = text_sanitize(in, strlen(in));
 
     ck_assert_ptr_null(strchr(out, 0x1b));

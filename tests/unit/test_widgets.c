@@ -63,7 +63,8 @@ START_TEST(test_table_layout_hides_by_priority)
 
     table_layout(cols, 4, 80, xs, ws);
     ck_assert_int_eq(ws[0], 10);
-    ck_assert_int_eq(ws[1], 80 - 3 - 30); /* the flexible column takes the rest */
+    ck_assert_int_eq(ws[1],
+                     80 - 3 - 30); /* the flexible column takes the rest */
     ck_assert_int_eq(xs[3], 80 - 10);
     table_layout(cols, 4, 35, xs, ws); /* C (priority 2) must go */
     ck_assert_int_eq(ws[2], 0);
@@ -147,7 +148,8 @@ START_TEST(test_lineedit_editing)
     lineedit_key(&le, 'a');
     lineedit_key(&le, 0xe9); /* é: two bytes */
     lineedit_key(&le, 'b');
-    ck_assert_str_eq(lineedit_text(&le), "a\xc3\xa9" "b");
+    ck_assert_str_eq(lineedit_text(&le), "a\xc3\xa9"
+                                         "b");
     lineedit_key(&le, TK_LEFT);
     lineedit_key(&le, TK_BACKSPACE); /* removes é as one character */
     ck_assert_str_eq(lineedit_text(&le), "ab");
