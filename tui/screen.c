@@ -10,9 +10,12 @@
 #include <sys/ioctl.h>
 #include <term.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tui/text.h"
+
+#define SCREEN_DOUBLE_MS 400
 
 static SCREEN *screen_sp;
 static bool screen_on;
@@ -71,10 +74,10 @@ static void screen_apply_mouse(void)
     mmask_t mask = 0;
 
     if (screen_mouse_on)
-        mask = BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED |
-               BUTTON4_PRESSED | BUTTON5_PRESSED;
+        mask = BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED;
     mousemask(mask, NULL);
-    mouseinterval(0); /* report presses at once; no click detection delay */
+    /* Presses are reported at once; double clicks are detected here. */
+    mouseinterval(0);
 }
 
 int screen_init(const struct screen_opts *o, const char **msg)
@@ -255,25 +258,42 @@ static int screen_map_keycode(int k)
     return TK_NONE;
 }
 
+static long long screen_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static bool screen_read_mouse(struct tui_key *k)
 {
+    static long long last_ms;
+    static int last_y = -1, last_x = -1;
     MEVENT ev;
+    long long now;
 
     if (getmouse(&ev) != OK)
         return false;
     k->code = TK_MOUSE;
     k->y = ev.y;
     k->x = ev.x;
-    if (ev.bstate & BUTTON4_PRESSED)
+    if (ev.bstate & BUTTON4_PRESSED) {
         k->mouse = TM_WHEEL_UP;
-    else if (ev.bstate & BUTTON5_PRESSED)
+    } else if (ev.bstate & BUTTON5_PRESSED) {
         k->mouse = TM_WHEEL_DOWN;
-    else if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
-        k->mouse = TM_DOUBLE;
-    else if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
-        k->mouse = TM_CLICK;
-    else
+    } else if (ev.bstate & BUTTON1_PRESSED) {
+        now = screen_ms();
+        k->mouse = now - last_ms < SCREEN_DOUBLE_MS && ev.y == last_y &&
+                           ev.x == last_x
+                       ? TM_DOUBLE
+                       : TM_CLICK;
+        last_ms = k->mouse == TM_DOUBLE ? 0 : now;
+        last_y = ev.y;
+        last_x = ev.x;
+    } else {
         return false;
+    }
     return true;
 }
 

@@ -391,6 +391,13 @@ static bool listview_col_shown(const struct listview *lv, int col)
     return lv->cols[col].width > 0 || lv->cols[col].flex > 0;
 }
 
+/* Sort by col in its natural direction. */
+static void listview_sort_set(struct listview *lv, int col)
+{
+    lv->sort_col = col;
+    lv->sort_desc = col == lv->ops->default_sort && lv->ops->default_desc;
+}
+
 static void listview_sort_step(struct listview *lv, int dir)
 {
     int n = (int)lv->ops->ncols, c = lv->sort_col;
@@ -400,8 +407,7 @@ static void listview_sort_step(struct listview *lv, int dir)
         if (listview_col_shown(lv, c))
             break;
     }
-    lv->sort_col = c;
-    lv->sort_desc = c == lv->ops->default_sort ? lv->ops->default_desc : false;
+    listview_sort_set(lv, c);
 }
 
 static void listview_sort_picked(struct app *app, struct dialog *d,
@@ -412,7 +418,7 @@ static void listview_sort_picked(struct app *app, struct dialog *d,
     (void)app;
     if (r != DIALOG_OK)
         return;
-    lv->sort_col = (int)d->sel;
+    listview_sort_set(lv, (int)d->sel);
     listview_invalidate(lv);
 }
 
@@ -595,7 +601,7 @@ enum view_result listview_mouse(void *v, const struct tui_key *k)
         if (col == lv->sort_col)
             lv->sort_desc = !lv->sort_desc;
         else
-            lv->sort_col = col;
+            listview_sort_set(lv, col);
         listview_invalidate(lv);
         return VIEW_DONE;
     }
