@@ -238,6 +238,19 @@ static void render_app(int kind, const struct demo_obs *ob,
         break;
     case DEMO_KIND_APPHEALTH:
         out(tx, "%s", health[ob->state]);
+        /*
+         * A failing application's health check passes its log on, colour
+         * codes and all: the kind of text the console must never let
+         * drive the terminal.
+         */
+        if (ob->state == 2)
+            out(tx, "\n\033[31mERROR\033[0m [pool-3] SqlExceptionHelper - "
+                    "Verbindung zur Datenbank fehlgeschlagen: "
+                    "\xe6\x8e\xa5\xe7\xb6\x9a\xe3\x81\x8c\xe3\x82\xbf"
+                    "\xe3\x82\xa4\xe3\x83\xa0\xe3\x82\xa2\xe3\x82\xa6"
+                    "\xe3\x83\x88\n\033[33mWARN\033[0m HikariPool-1 - "
+                    "Connection is not available, request timed out after "
+                    "30000ms.\033]0;pwned\007");
         perf(tx, "time=%.3fs;1;2;0", ob->v[0]);
         break;
     case DEMO_KIND_POSTGRES:

@@ -42,7 +42,7 @@ wait_prompt() {
 
 # Run mctop in the shell; wait until its first data frame is drawn.
 start_mctop() {
-    send "$MCTOP --demo --seed 7 $*"
+    send "${MCTOP_ENV:-} $MCTOP --demo --seed ${SEED:-7} $*"
     tm send-keys -t t Enter
     wait_for 'mctop.*demo' 10
     wait_for '1 Hosts [1-9]' 10
