@@ -19,15 +19,20 @@ send 'stty -a > '"$OUT"'/stty.after; echo done'
 key Enter
 wait_for '^done'
 cmp -s "$OUT/stty.before" "$OUT/stty.after" || fail "stty settings changed"
-# SIGTERM from outside, while mctop runs in the foreground
-start_mctop
-shell=$(tm display -p -t t '#{pane_pid}')
-pid=$(pgrep -P "$shell" mctop) || fail "no mctop process"
-kill -TERM "$pid"
-wait_prompt
-send 'echo rc=$?; stty -a > '"$OUT"'/stty.term; echo done2'
-key Enter
-wait_for '^done2'
-expect '^rc=0'
-[ "$(tm display -p -t t '#{alternate_on}')" = 0 ] || fail "alternate screen left on"
-cmp -s "$OUT/stty.before" "$OUT/stty.term" || fail "stty changed after SIGTERM"
+# SIGTERM, SIGHUP and SIGINT from outside, while mctop runs in the foreground
+for sig in TERM HUP INT; do
+    start_mctop
+    shell=$(tm display -p -t t '#{pane_pid}')
+    pid=$(pgrep -P "$shell" mctop) || fail "no mctop process"
+    kill -"$sig" "$pid"
+    wait_prompt
+    send 'echo rc=$?; stty -a > '"$OUT"'/stty.'"$sig"'; echo done-'"$sig"
+    key Enter
+    wait_for "^done-$sig"
+    expect '^rc=0'
+    [ "$(tm display -p -t t '#{alternate_on}')" = 0 ] || fail "alternate screen left on after SIG$sig"
+    cmp -s "$OUT/stty.before" "$OUT/stty.$sig" || fail "stty changed after SIG$sig"
+    send clear
+    key Enter
+    wait_prompt
+done
