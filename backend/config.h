@@ -56,9 +56,11 @@ struct mc_site_config {
 };
 
 struct mc_config {
-    char *path;   /* the file it was read from */
-    char *theme;  /* "dark", "light" or "mono" */
-    char *keymap; /* a keymap name, or a file path (it has a '/') */
+    char *path;      /* the file it was read from */
+    char *theme;     /* "dark", "light" or "mono" */
+    char *keymap;    /* a keymap file path (it has a '/'), or a name of
+                        [A-Za-z0-9_.-] that is not looked up here */
+    int keymap_line; /* where keymap was set, for messages; 0: not set */
     bool mouse;
     int refresh; /* default for the sites' refresh */
     char *author;
@@ -77,7 +79,8 @@ struct config_diag {
 /*
  * Read and check the file at path. Returns 0 with cfg filled, or -1 with
  * cfg empty and every problem found in diag. Referenced files (identity,
- * CA, netrc and keymap files) must be readable. Free both in either case.
+ * CA, netrc and keymap files) must be readable; a keymap name is left for
+ * the caller to look up (see keymap_line). Free both in either case.
  */
 int config_load(const char *path, struct mc_config *cfg,
                 struct config_diag *diag);

@@ -177,17 +177,26 @@ static int main_load_config(const struct options *o, struct mc_config *cfg)
     return rc;
 }
 
-/* Keymaps: built-in default, then the chosen one, then the user's file. */
-static int main_load_keymap(struct keymap *km, const char *name)
+/*
+ * Keymaps: built-in default, then the chosen one, then the user's file.
+ * A name from the configuration is reported with its file and line.
+ */
+static int main_load_keymap(struct keymap *km, const struct options *o,
+                            const struct mc_config *cfg)
 {
     struct mc_err err = { 0 };
     const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    const char *name = o->keymap != NULL ? o->keymap : cfg->keymap;
     char user[4096];
 
-    if (keymap_load_named(km, "default", MCTOP_DATADIR, &err) < 0 ||
-        (name != NULL && strcmp(name, "default") != 0 &&
-         keymap_load_named(km, name, MCTOP_DATADIR, &err) < 0))
+    if (keymap_load_named(km, "default", MCTOP_DATADIR, &err) < 0)
         goto fail;
+    if (name != NULL && strcmp(name, "default") != 0 &&
+        keymap_load_named(km, name, MCTOP_DATADIR, &err) < 0) {
+        if (o->keymap == NULL && cfg->keymap_line > 0)
+            err_prefix(&err, "%s:%d", cfg->path, cfg->keymap_line);
+        goto fail;
+    }
     if (xdg != NULL && xdg[0] == '/')
         snprintf(user, sizeof user, "%s/mctop/keys", xdg);
     else if (home != NULL)
@@ -198,7 +207,7 @@ static int main_load_keymap(struct keymap *km, const char *name)
         goto fail;
     return 0;
 fail:
-    fprintf(stderr, "mctop: %s\n", err.msg);
+    fprintf(stderr, "%s\n", err.msg);
     return -1;
 }
 
@@ -240,8 +249,7 @@ static int main_run(const struct options *o, struct mc_config *cfg)
     worker = worker_new(loop);
     site = site_new_demo(loop, worker, o->seed, o->demo_scale, cfg->refresh);
     app_init(&app, loop, &site, 1, &ao);
-    if (main_load_keymap(&app.km,
-                         o->keymap != NULL ? o->keymap : cfg->keymap) == 0)
+    if (main_load_keymap(&app.km, o, cfg) == 0)
         rc = app_run(&app) == 0 ? 0 : 1;
     app_free(&app);
 out:
@@ -263,6 +271,12 @@ int main(int argc, char **argv)
     options_parse(argc, argv, &o);
     rc = o.demo && o.config == NULL ? 1 : main_load_config(&o, &cfg);
     if (o.check_config) {
+        struct keymap km;
+
+        keymap_init(&km, actions_table, actions_keytables);
+        if (rc == 0 && main_load_keymap(&km, &o, &cfg) < 0)
+            rc = -1; /* a keymap the configuration names must load too */
+        keymap_free(&km);
         if (rc == 0)
             printf("%s: OK, %zu site%s\n", cfg.path, cfg.nsites,
                    cfg.nsites == 1 ? "" : "s");

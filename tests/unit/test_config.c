@@ -152,6 +152,7 @@ START_TEST(test_example_global)
     ck_assert_str_eq(cfg.path, DATA "example.conf");
     ck_assert_str_eq(cfg.theme, "dark");
     ck_assert_str_eq(cfg.keymap, "vi");
+    ck_assert_int_eq(cfg.keymap_line, 5);
     ck_assert(cfg.mouse);
     ck_assert_int_eq(cfg.refresh, 30);
     ck_assert_str_eq(cfg.author, "jdoe");
@@ -306,6 +307,7 @@ START_TEST(test_minimal_defaults)
     load_ok(path, &cfg);
     ck_assert_str_eq(cfg.theme, "dark");
     ck_assert_str_eq(cfg.keymap, "default");
+    ck_assert_int_eq(cfg.keymap_line, 0);
     ck_assert(cfg.mouse);
     ck_assert_int_eq(cfg.refresh, 30);
     ck_assert(!cfg.readonly);
@@ -340,6 +342,7 @@ START_TEST(test_paths_expand)
     load_ok(path, &cfg);
     want = xasprintf("%s/conf/my.keys", tmp_home);
     ck_assert_str_eq(cfg.keymap, want);
+    ck_assert_int_eq(cfg.keymap_line, 2);
     free(want);
     ck_assert_str_eq(cfg.sites[0].identity_file, id);
     ck_assert_str_eq(cfg.sites[0].known_hosts, tmp_home);
@@ -377,6 +380,49 @@ START_TEST(test_bom_crlf_comments)
     ck_assert_str_eq(cfg.sites[0].icinga.password.value, "a;b # not a comment");
     config_free(&cfg);
     free(path);
+}
+END_TEST
+
+/* A keymap name is the caller's to look up, and to report at its line. */
+START_TEST(test_keymap_names)
+{
+    static const char site[] = "[site x]\nbastion = b\n"
+                               "icinga_url = http://i\nicinga_user = u\n"
+                               "icinga_password_env = PW\n";
+    static const char *const bad[] = { "vim!", "vi keys", "~vi",
+                                       "\xC3\x89macs" };
+    char *text = xasprintf("[mctop]\n; looked up later\nkeymap = "
+                           "No-such_map.2\n%s",
+                           site);
+    char *path = put_file("c", text);
+    struct mc_config cfg;
+    size_t i;
+
+    load_ok(path, &cfg);
+    ck_assert_str_eq(cfg.keymap, "No-such_map.2");
+    ck_assert_int_eq(cfg.keymap_line, 3);
+    config_free(&cfg);
+    ck_assert_int_eq(cfg.keymap_line, 0);
+    free(text);
+    free(path);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *rel = xasprintf("bad%zu", i);
+        char *want;
+        const char *msgs[1];
+
+        text = xasprintf("[mctop]\nkeymap = %s\n%s", bad[i], site);
+        path = put_file(rel, text);
+        want = xasprintf("%s:2: keymap: expected a keymap name (letters, "
+                         "digits, '.', '_' and '-') or the path of a keymap "
+                         "file (with a '/', as in ./my.keys)",
+                         path);
+        msgs[0] = want;
+        expect_errors(path, msgs, 1);
+        free(want);
+        free(path);
+        free(text);
+        free(rel);
+    }
 }
 END_TEST
 
@@ -433,9 +479,6 @@ START_TEST(test_bad_values)
         DATA "err-values.conf",
         DATA "err-values.conf:2: theme: expected dark, light or mono, got "
              "'blue'",
-        DATA "err-values.conf:3: keymap: unknown keymap 'vim'; expected "
-             "default, emacs, vi, or the path of a keymap file (with a '/', "
-             "as in ./vim)",
         DATA "err-values.conf:4: mouse: expected yes or no, got 'maybe'",
         DATA "err-values.conf:5: refresh: expected a number from 1 to "
              "86400, got '0'",
@@ -932,6 +975,7 @@ Suite *config_suite(void)
     tcase_add_test(tc, test_bom_crlf_comments);
     tcase_add_test(tc, test_default_path);
     tcase_add_test(tc, test_metric_patterns);
+    tcase_add_test(tc, test_keymap_names);
     suite_add_tcase(s, tc);
 
     tcase_add_checked_fixture(te, home_setup, home_teardown);

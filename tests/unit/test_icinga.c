@@ -1,31 +1,15 @@
 /* Unit tests for the Icinga 2 object parser and the streaming reader. */
 #include <cJSON.h>
 #include <check.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backend/buf.h"
 #include "backend/icinga_parse.h"
 #include "backend/jsonstream.h"
+#include "tests/unit/testutil.h"
 
 #define DATA "tests/data/icinga/"
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    struct buf b = { 0 };
-    char tmp[4096];
-    size_t n;
-
-    ck_assert_msg(f != NULL, "cannot open %s (run from the project root)",
-                  path);
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        buf_append(&b, tmp, n);
-    fclose(f);
-    *len = b.len;
-    return buf_steal(&b);
-}
 
 /* Parse a whole response with a reader, feeding chunk bytes at a time. */
 static int read_all(enum icinga_kind kind, const char *env_var,
@@ -55,7 +39,7 @@ static struct mc_host *read_hosts(const char *path, const char *env_var,
                                   size_t chunk, size_t *n)
 {
     size_t len;
-    char *data = slurp(path, &len);
+    char *data = testutil_slurp(path, &len);
     struct mc_err e = { 0 };
     void *out;
 
@@ -70,7 +54,7 @@ static struct mc_service *read_services(const char *path, size_t chunk,
                                         size_t *n)
 {
     size_t len;
-    char *data = slurp(path, &len);
+    char *data = testutil_slurp(path, &len);
     struct mc_err e = { 0 };
     void *out;
 
@@ -474,7 +458,7 @@ START_TEST(test_reader_errors)
                         "object 1: malformed JSON");
 
     /* services fed to a hosts reader */
-    data = slurp(DATA "icinga-services-pending.json", &len);
+    data = testutil_slurp(DATA "icinga-services-pending.json", &len);
     {
         struct mc_err e = { 0 };
         void *out;
@@ -489,7 +473,8 @@ START_TEST(test_reader_errors)
     free(data);
 
     /* a verbose error body keeps the diagnostic */
-    data = slurp(DATA "icinga-error-bad-filter-syntax-verbose.json", &len);
+    data = testutil_slurp(DATA "icinga-error-bad-filter-syntax-verbose.json",
+                          &len);
     {
         struct mc_err e = { 0 };
         void *out;

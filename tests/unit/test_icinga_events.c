@@ -4,31 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/buf.h"
 #include "backend/icinga_parse.h"
+#include "tests/unit/testutil.h"
 
 #define DATA "tests/data/icinga/"
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    struct buf b = { 0 };
-    char tmp[4096];
-    size_t n;
-
-    ck_assert_msg(f != NULL, "cannot open %s (run from the project root)",
-                  path);
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        buf_append(&b, tmp, n);
-    fclose(f);
-    *len = b.len;
-    return buf_steal(&b);
-}
 
 static struct icinga_event *read_events(const char *path, size_t *n)
 {
     size_t len;
-    char *data = slurp(path, &len);
+    char *data = testutil_slurp(path, &len);
     struct icinga_event *ev = calloc(64, sizeof *ev);
     const char *p = data;
 
@@ -207,7 +191,7 @@ END_TEST
 static void expect_error_body(const char *file, int http, const char *want)
 {
     size_t len;
-    char *data = slurp(file, &len);
+    char *data = testutil_slurp(file, &len);
     struct mc_err e = { 0 };
 
     ck_assert_int_eq(icinga_parse_error(data, len, http, &e), -1);
@@ -313,7 +297,7 @@ START_TEST(test_error_samples_all)
         struct mc_err e = { 0 };
 
         snprintf(path, sizeof path, DATA "icinga-error-%s.json", names[i]);
-        data = slurp(path, &len);
+        data = testutil_slurp(path, &len);
         ck_assert_int_eq(icinga_parse_error(data, len, 400, &e), -1);
         ck_assert_msg(strncmp(e.msg, "Icinga error 400: ", 18) == 0 &&
                           strlen(e.msg) > 20,

@@ -1,12 +1,12 @@
 /* Unit tests for the incremental {"results":[...]} splitter. */
 #include <cJSON.h>
 #include <check.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backend/buf.h"
 #include "backend/jsonstream.h"
+#include "tests/unit/testutil.h"
 
 /* Collected elements, each followed by a '\n' in all. */
 struct collect {
@@ -26,22 +26,6 @@ static int collect_cb(void *ctx, const char *elem, size_t len,
     buf_append(&c->all, elem, len);
     buf_putc(&c->all, '\n');
     return 0;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    struct buf b = { 0 };
-    char tmp[4096];
-    size_t n;
-
-    ck_assert_msg(f != NULL, "cannot open %s (run from the project root)",
-                  path);
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        buf_append(&b, tmp, n);
-    fclose(f);
-    *len = b.len;
-    return buf_steal(&b);
 }
 
 /*
@@ -268,7 +252,7 @@ static char *reprint(const char *all)
 static void check_file(const char *path, size_t want_n)
 {
     size_t len, n;
-    char *data = slurp(path, &len);
+    char *data = testutil_slurp(path, &len);
     char *want = expected_elements(data, len, &n);
     static const size_t chunks[] = { 0, 1, 2, 3, 7, 64, 1000, 5000 };
 
@@ -309,8 +293,8 @@ END_TEST
 START_TEST(test_js_truncated_everywhere)
 {
     size_t len;
-    char *data =
-        slurp("tests/data/icinga/wire/icinga-services-pending.json", &len);
+    char *data = testutil_slurp(
+        "tests/data/icinga/wire/icinga-services-pending.json", &len);
 
     for (size_t cut = 0; cut < len; cut++) {
         struct collect c = { 0 };

@@ -5,28 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend/buf.h"
 #include "backend/perfdata.h"
 #include "backend/snapshot.h"
 #include "backend/xalloc.h"
+#include "tests/unit/testutil.h"
 
 #define DATA "tests/data/icinga/"
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    struct buf b = { 0 };
-    char tmp[4096];
-    size_t n;
-
-    ck_assert_msg(f != NULL, "cannot open %s (run from the project root)",
-                  path);
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-        buf_append(&b, tmp, n);
-    fclose(f);
-    *len = b.len;
-    return buf_steal(&b);
-}
 
 /* Parse a response file and append its objects to *v / *n. */
 static void load(enum icinga_kind kind, const char *path, void **v, size_t *n)
@@ -34,7 +18,7 @@ static void load(enum icinga_kind kind, const char *path, void **v, size_t *n)
     struct icinga_reader *r = icinga_reader_new(kind, NULL);
     struct mc_err e = { 0 };
     size_t len, got;
-    char *data = slurp(path, &len);
+    char *data = testutil_slurp(path, &len);
     void *arr;
     size_t size = kind == ICINGA_HOSTS ? sizeof(struct mc_host)
                                        : sizeof(struct mc_service);
@@ -89,7 +73,7 @@ static bool apply_line(struct mc_snapshot *s, const char *line)
 static char *sample_line(const char *path, int i)
 {
     size_t len;
-    char *data = slurp(path, &len), *p = data, *nl, *line;
+    char *data = testutil_slurp(path, &len), *p = data, *nl, *line;
 
     for (; i > 0; i--) {
         p = strchr(p, '\n');

@@ -1,0 +1,144 @@
+#!/bin/sh
+# Install the Debian packages the lab needs, as root; nothing happens when
+# all are installed. As another user, print the command and fail.
+#
+# Cacti's postinst (dbconfig-common) creates its database and loads its
+# templates through MariaDB's default socket, so a server must answer there
+# during `apt-get install cacti`. Without systemd nothing starts it, so we
+# start a throwaway mariadbd (temporary datadir, default socket, no TCP)
+# for the install and stop it after. If a system MariaDB already answers,
+# the package uses it, as it would anywhere else.
+set -eu
+
+# Lab core (bastion, Icinga 2, NRPE), search server, Cacti.
+CORE="icinga2 nagios-nrpe-server nagios-nrpe-plugin monitoring-plugins-basic
+      openssh-server openssh-client openssl curl iproute2"
+SEARCH="python3"
+CACTI_DEPS="mariadb-server mariadb-client snmpd snmp rrdtool php-cli php-mysql
+            php-snmp"
+PKGS=$(echo $CORE $SEARCH $CACTI_DEPS cacti)
+
+installed() {
+    [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
+}
+
+missing=""
+for p in $PKGS; do
+    installed "$p" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "lab: missing Debian packages:$missing" >&2
+    echo "lab: run as root: sh tests/lab/install.sh   (it runs, with MariaDB up for cacti:)" >&2
+    echo "  apt-get install -y --no-install-recommends$missing" >&2
+    exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+APT="apt-get -q -y --no-install-recommends -o DPkg::Lock::Timeout=600"
+updated=""
+
+# apt-get install, with one `apt-get update` and retry on failure (fresh
+# machines have no package lists).
+apt_install() {
+    $APT install "$@" && return 0
+    [ -z "$updated" ] || return 1
+    updated=1
+    apt-get -q -o DPkg::Lock::Timeout=600 update && $APT install "$@"
+}
+
+echo "lab: installing:$missing"
+t0=$(date +%s)
+
+# Everything but cacti first: cacti's install needs mariadbd from here.
+rest=""
+for p in $missing; do [ "$p" = cacti ] || rest="$rest $p"; done
+if [ -n "$rest" ]; then
+    # shellcheck disable=SC2086  # word splitting wanted
+    apt_install $rest
+fi
+
+if ! installed cacti; then
+    SOCK=/run/mysqld/mysqld.sock
+    tmp="" pid="" madedir=""
+    stop_db() {
+        if [ -n "$pid" ]; then
+            kill "$pid" 2>/dev/null || true
+            i=0
+            while kill -0 "$pid" 2>/dev/null && [ $i -lt 300 ]; do
+                sleep 0.1; i=$((i + 1))
+            done
+            kill -9 "$pid" 2>/dev/null || true
+            pid=""
+        fi
+        [ -z "$tmp" ] || rm -rf "$tmp"
+        [ -z "$madedir" ] || rmdir /run/mysqld 2>/dev/null || true
+        tmp=""
+    }
+    trap stop_db EXIT
+    trap 'exit 1' INT TERM HUP
+
+    if mysqladmin --socket="$SOCK" ping >/dev/null 2>&1; then
+        echo "lab: a MariaDB server already answers on $SOCK; cacti's install uses it"
+        system_db=1
+    else
+        system_db=""
+        tmp=$(mktemp -d /tmp/mctop-lab-install.XXXXXX)
+        chmod 755 "$tmp"
+        mkdir "$tmp/data" "$tmp/run" && chown mysql:mysql "$tmp/data" "$tmp/run"
+        [ -d /run/mysqld ] || { mkdir -p /run/mysqld && madedir=1; }
+        chown mysql:mysql /run/mysqld
+        # --no-defaults: ignore /etc/mysql (system datadir, port 3306).
+        mariadb-install-db --no-defaults --user=mysql --datadir="$tmp/data" \
+            --auth-root-authentication-method=socket --skip-test-db \
+            >"$tmp/install-db.log" 2>&1 ||
+            { cat "$tmp/install-db.log" >&2; exit 1; }
+        mariadbd --no-defaults --user=mysql --datadir="$tmp/data" \
+            --socket="$SOCK" --skip-networking --pid-file="$tmp/run/mariadbd.pid" \
+            --log-error="$tmp/run/mariadbd.log" &
+        pid=$!
+        i=0
+        until mysqladmin --socket="$SOCK" ping >/dev/null 2>&1; do
+            kill -0 "$pid" 2>/dev/null && [ $i -lt 600 ] ||
+                { tail -n 20 "$tmp/run/mariadbd.log" >&2; exit 1; }
+            sleep 0.1; i=$((i + 1))
+        done
+    fi
+
+    # A random DB password: cacti.sh reads it back from /etc/cacti/debian.php.
+    pw=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+    debconf-set-selections <<EOF
+cacti cacti/webserver select None
+cacti cacti/dbconfig-install boolean true
+cacti cacti/database-type select mysql
+cacti cacti/mysql/method select Unix socket
+cacti cacti/mysql/app-pass password $pw
+cacti cacti/app-password-confirm password $pw
+cacti cacti/mysql/admin-user string root
+cacti cacti/mysql/admin-pass password
+cacti cacti/remote/host select localhost
+cacti cacti/db/dbname string cacti
+cacti cacti/db/app-user string cacti@localhost
+EOF
+    # An earlier install that died half-way must be configured first.
+    [ -z "$(dpkg --audit 2>/dev/null)" ] || dpkg --configure -a
+    installed cacti || apt_install cacti
+
+    if [ -n "$system_db" ]; then
+        # The package's cron poller would run against this DB: remove the
+        # stock discovery job for 192.168.1.0/24 now (network rule 1).
+        mysql --socket="$SOCK" cacti -e 'DELETE FROM automation_networks' ||
+            echo "lab: WARNING: could not empty cacti.automation_networks" >&2
+    fi
+    stop_db
+    trap - EXIT INT TERM HUP
+fi
+
+still=""
+for p in $PKGS; do installed "$p" || still="$still $p"; done
+if [ -n "$still" ]; then
+    echo "lab: still not installed:$still" >&2
+    exit 1
+fi
+echo "lab: packages installed in $(( $(date +%s) - t0 )) s"
