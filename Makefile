@@ -53,8 +53,9 @@ UNIT_BIN := $(BUILD)/tests/unit/run
 
 all: mctop
 
+# A rename, so a copy that is running (in a test, say) does not block it.
 mctop: $(BUILD)/mctop
-	cp $< $@
+	@cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/mctop: $(LIB_OBJ) $(MAIN_OBJ)
 	@$(if $(Q),echo "  LD      $@")

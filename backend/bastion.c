@@ -644,7 +644,12 @@ static long bastion_tick(void *arg)
         return LOOP_STOP;
     }
     if (now - b->last_rx >= BASTION_KEEPALIVE_MS) {
-        /* keepalive@openssh.com wants a reply: silence means trouble. */
+        /*
+         * keepalive@openssh.com wants a reply: silence means trouble. In
+         * non-blocking mode a call that finds the last reply unread only
+         * reads it, so the second call is the one that sends.
+         */
+        ssh_send_keepalive(b->s);
         ssh_send_keepalive(b->s);
         if (b->last_ka == 0)
             b->last_ka = now;

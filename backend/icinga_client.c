@@ -587,6 +587,23 @@ void icinga_client_start(struct icinga_client *c)
     icinga_client_resync(c);
 }
 
+void icinga_client_reconnected(struct icinga_client *c)
+{
+    if (c->events == NULL) {
+        if (c->events_timer != 0) {
+            loop_del_timer(c->site->loop, c->events_timer);
+            c->events_timer = 0;
+        }
+        icinga_open_events(c);
+    }
+    if (c->retry_timer != 0) {
+        loop_del_timer(c->site->loop, c->retry_timer);
+        c->retry_timer = 0;
+    }
+    c->retry_ms = 0;
+    icinga_client_resync(c);
+}
+
 void icinga_client_resync(struct icinga_client *c)
 {
     if (c->fetch != NULL)

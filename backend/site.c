@@ -9,14 +9,15 @@
 #include "backend/icinga_client.h"
 #include "backend/icinga_parse.h"
 #include "backend/loop.h"
+#include "backend/site_int.h"
 #include "backend/snapshot.h"
 #include "backend/trend.h"
 #include "backend/xalloc.h"
 
 #define SITE_TREND_SAMPLES 120
 
-static struct site *site_alloc(struct loop *loop, struct worker *worker,
-                               const char *name, int refresh)
+struct site *site_alloc(struct loop *loop, struct worker *worker,
+                        const char *name, int refresh)
 {
     struct site *s = xcalloc(1, sizeof *s);
 
@@ -42,7 +43,7 @@ struct site *site_new_demo(struct loop *loop, struct worker *worker,
     return s;
 }
 
-static void site_notify(struct site *s)
+void site_notify(struct site *s)
 {
     if (s->notify != NULL)
         s->notify(s->notify_arg, s);
@@ -50,8 +51,11 @@ static void site_notify(struct site *s)
 
 void site_start(struct site *s)
 {
-    /* The demo needs no connection; real transports set this themselves. */
-    s->conn = s->demo ? SITE_CONNECTED : SITE_CONNECTING;
+    if (s->remote != NULL) {
+        site_remote_start(s);
+        return;
+    }
+    s->conn = SITE_CONNECTED; /* the demo needs no connection */
     icinga_client_start(s->icinga);
     site_notify(s);
 }
@@ -63,6 +67,7 @@ void site_free(struct site *s)
     icinga_client_free(s->icinga);
     if (s->http != NULL)
         s->http->ops->free(s->http->impl);
+    site_remote_free(s);
     snapshot_free(s->snap);
     trend_free(s->load_trend);
     metric_map_free(&s->map);
@@ -132,5 +137,8 @@ char *site_conn_text(const struct site *s, char *buf, size_t size)
 
 bool site_stale(const struct site *s)
 {
-    return s->conn != SITE_CONNECTED || !s->live;
+    /* Live data is fresh while connected; polled data for two refreshes. */
+    if (s->conn != SITE_CONNECTED)
+        return true;
+    return !s->live && loop_wall() - s->synced > 2.0 * s->refresh + 5;
 }

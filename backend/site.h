@@ -19,6 +19,9 @@ struct mc_snapshot;
 struct trend;
 struct icinga_client;
 struct worker;
+struct mc_site_config;
+struct site_remote;
+struct bastion_hostkey;
 
 enum site_conn {
     SITE_IDLE,
@@ -39,7 +42,7 @@ struct site {
     int refresh; /* seconds between full resyncs */
 
     enum site_conn conn;
-    char conn_msg[256]; /* why it failed, or "" */
+    char conn_msg[512]; /* why it failed, or "" */
     double rtt_ms;      /* < 0 when unknown */
     long long retry_at; /* loop_now_ms() of the next attempt */
 
@@ -57,6 +60,11 @@ struct site {
 
     struct trend *load_trend; /* each host's load meter over time */
     struct icinga_client *icinga;
+    struct site_remote *remote; /* bastion, tunnel, secrets; NULL for the demo */
+
+    /* An unknown bastion host key: answer with site_answer_hostkey(). */
+    void (*hostkey)(void *arg, struct site *s, const struct bastion_hostkey *k);
+    void *hostkey_arg;
 
     /* Called whenever anything above changed (to schedule a redraw). */
     void (*notify)(void *arg, struct site *s);
@@ -66,6 +74,17 @@ struct site {
 /* The built-in demo site with nhosts hosts (<= 0: the default size). */
 struct site *site_new_demo(struct loop *loop, struct worker *worker,
                            unsigned seed, int nhosts, int refresh);
+/*
+ * A site from the configuration, reached through its bastion, or
+ * directly with direct = yes. Nothing connects before site_start().
+ */
+struct site *site_new(struct loop *loop, struct worker *worker,
+                      const struct mc_site_config *cfg);
+/* The user's answer to the hostkey callback (enum bastion_answer). */
+void site_answer_hostkey(struct site *s, int answer);
+/* Connect again now (after a refused host key, say). */
+void site_reconnect(struct site *s);
+
 /* Start fetching; the notify callback should be set before. */
 void site_start(struct site *s);
 void site_free(struct site *s);
@@ -80,7 +99,7 @@ void site_progress(struct site *s);
 void site_touch(struct site *s);
 /* "live", "polling", "connecting", "reconnecting in 4 s", "failed: ...". */
 char *site_conn_text(const struct site *s, char *buf, size_t size);
-/* True when the shown data may be out of date (not live). */
+/* True when the shown data may be out of date: disconnected, or polls late. */
 bool site_stale(const struct site *s);
 
 #endif

@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "backend/bastion.h"
 #include "backend/loop.h"
 #include "backend/site.h"
 #include "backend/xalloc.h"
@@ -52,6 +53,8 @@ void app_free(struct app *app)
     history_free(&app->filter_hist);
     history_free(&app->cmd_hist);
     keymap_free(&app->km);
+    for (size_t i = 0; i < app->nhostkey; i++)
+        free(app->hostkey_keys[i]);
 }
 
 void app_dirty(struct app *app)
@@ -385,6 +388,85 @@ static void app_on_site(void *arg, struct site *s)
             loop_add_timer(app->loop, (long)wait, app_data_timer, app);
 }
 
+/* ---- unknown host keys ---- */
+
+static void app_next_hostkey(struct app *app);
+
+static void app_hostkey_answered(struct app *app, struct dialog *d,
+                                 enum dialog_result r, void *arg)
+{
+    static const int answers[] = { BASTION_ACCEPT_ONCE, BASTION_ACCEPT_SAVE,
+                                   BASTION_REJECT };
+    struct site *s = arg;
+    int a = r == DIALOG_OK && d->sel < 3 ? answers[d->sel] : BASTION_REJECT;
+
+    site_answer_hostkey(s, a);
+    app_message(app, a == BASTION_REJECT ? MSG_WARN : MSG_INFO,
+                "%s: host key %s", s->name,
+                a == BASTION_REJECT        ? "rejected"
+                : a == BASTION_ACCEPT_SAVE ? "accepted and saved"
+                                           : "accepted for this session");
+    app_next_hostkey(app);
+}
+
+static void app_ask_hostkey(struct app *app, struct site *s,
+                            const struct bastion_hostkey *k)
+{
+    static const char *const buttons[] = { "Accept once", "Save and accept",
+                                           "Reject" };
+    char msg[1024];
+
+    snprintf(msg, sizeof msg,
+             "The bastion of site %s presents a host key that is not in\n"
+             "%s:\n\n"
+             "    %s port %d\n"
+             "    %s %s\n\n"
+             "Accept it only if you can confirm this fingerprint.",
+             s->name, k->known_hosts[0] != '\0' ? k->known_hosts
+                                                : "the known hosts file",
+             k->host, k->port, k->type, k->fingerprint);
+    app_open_dialog(app, dialog_confirm("Unknown host key", msg, buttons, 3, 2),
+                    app_hostkey_answered, s);
+}
+
+/* One question at a time; others wait their turn. */
+static void app_on_hostkey(void *arg, struct site *s,
+                           const struct bastion_hostkey *k)
+{
+    struct app *app = arg;
+
+    if (app->dialog == NULL) {
+        app_ask_hostkey(app, s, k);
+        return;
+    }
+    if (app->nhostkey < sizeof app->hostkey_queue / sizeof app->hostkey_queue[0]) {
+        struct bastion_hostkey *copy = xmalloc(sizeof *copy);
+
+        *copy = *k;
+        app->hostkey_queue[app->nhostkey] = s;
+        app->hostkey_keys[app->nhostkey++] = copy;
+    } else {
+        site_answer_hostkey(s, BASTION_REJECT);
+    }
+}
+
+static void app_next_hostkey(struct app *app)
+{
+    struct bastion_hostkey *k;
+    struct site *s;
+
+    if (app->nhostkey == 0)
+        return;
+    s = app->hostkey_queue[0];
+    k = app->hostkey_keys[0];
+    memmove(app->hostkey_queue, app->hostkey_queue + 1,
+            --app->nhostkey * sizeof app->hostkey_queue[0]);
+    memmove(app->hostkey_keys, app->hostkey_keys + 1,
+            app->nhostkey * sizeof app->hostkey_keys[0]);
+    app_ask_hostkey(app, s, k);
+    free(k);
+}
+
 /* Ages and the clock in the header move even when nothing else does. */
 static long app_tick(void *arg)
 {
@@ -504,6 +586,8 @@ int app_run(struct app *app)
     for (size_t i = 0; i < app->nsites; i++) {
         app->sites[i]->notify = app_on_site;
         app->sites[i]->notify_arg = app;
+        app->sites[i]->hostkey = app_on_hostkey;
+        app->sites[i]->hostkey_arg = app;
         site_start(app->sites[i]);
     }
     tick = loop_add_timer(app->loop, 1000, app_tick, app);

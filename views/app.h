@@ -17,6 +17,7 @@
 struct loop;
 struct site;
 struct mc_config;
+struct bastion_hostkey;
 
 enum view_id { VIEW_HOSTS, VIEW_ALERTS, VIEW_COUNT };
 
@@ -71,6 +72,9 @@ struct app {
     struct app_options opt;
     long frames;
     bool first_data_traced;
+    struct site *hostkey_queue[8]; /* sites waiting to ask about a host key */
+    struct bastion_hostkey *hostkey_keys[8];
+    size_t nhostkey;
     long long key_ms; /* when the key being handled arrived */
 };
 

@@ -192,7 +192,11 @@ static void bars_activity(const struct app *app, char *buf, size_t size)
     for (size_t i = 0; i < app->nsites && n < size; i++) {
         const struct site *s = app->sites[i];
 
-        if (s->loading)
+        if (s->conn == SITE_FAILED || s->conn == SITE_RECONNECTING ||
+            (s->conn == SITE_CONNECTING && s->conn_msg[0] != '\0'))
+            n += (size_t)snprintf(buf + n, size - n, "%s: %s  ", s->name,
+                                  s->conn_msg);
+        else if (s->loading)
             n += (size_t)snprintf(buf + n, size - n,
                                   "%s: loading %zu objects, %.1f MB  ", s->name,
                                   s->load_objects, (double)s->load_bytes / 1e6);

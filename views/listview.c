@@ -375,7 +375,9 @@ void listview_draw(void *v, struct tui_rect area)
     for (size_t i = 0; i < lv->app->nsites; i++)
         data = data || lv->app->sites[i]->snap != NULL;
     if (!data)
-        empty = "Loading…";
+        empty = lv->app->sites[0]->conn == SITE_CONNECTED
+                    ? "Loading…"
+                    : "No data yet: not connected (see the status line)";
     listview_layout(lv, area, &table, &pane);
     lv->table_rect = table;
     table_draw(&lv->table, table, lv->cols, lv->ops->ncols, lv->sort_col,

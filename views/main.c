@@ -226,10 +226,12 @@ static int main_theme(const struct options *o, const struct mc_config *cfg)
 
 static int main_run(const struct options *o, struct mc_config *cfg)
 {
-    struct app_options ao = { !o->no_mouse && cfg->mouse, 0, o->frames, NULL };
+    struct app_options ao = { !o->no_mouse && cfg->mouse, 0, o->frames,
+                              NULL };
     struct loop *loop = NULL;
     struct worker *worker = NULL;
-    struct site *site = NULL;
+    struct site **sites = NULL;
+    size_t nsites = 0;
     struct app app;
     int rc = 1;
 
@@ -247,13 +249,23 @@ static int main_run(const struct options *o, struct mc_config *cfg)
     if (ao.trace != NULL)
         fprintf(ao.trace, "start %lld\n", loop_now_ms());
     worker = worker_new(loop);
-    site = site_new_demo(loop, worker, o->seed, o->demo_scale, cfg->refresh);
-    app_init(&app, loop, &site, 1, &ao);
+    if (o->demo) {
+        sites = xcalloc(1, sizeof *sites);
+        sites[nsites++] =
+            site_new_demo(loop, worker, o->seed, o->demo_scale, cfg->refresh);
+    } else {
+        sites = xcalloc(cfg->nsites, sizeof *sites);
+        for (size_t i = 0; i < cfg->nsites; i++)
+            sites[nsites++] = site_new(loop, worker, &cfg->sites[i]);
+    }
+    app_init(&app, loop, sites, nsites, &ao);
     if (main_load_keymap(&app.km, o, cfg) == 0)
         rc = app_run(&app) == 0 ? 0 : 1;
     app_free(&app);
 out:
-    site_free(site);
+    for (size_t i = 0; i < nsites; i++)
+        site_free(sites[i]);
+    free(sites);
     worker_free(worker); /* after the sites: it finishes their jobs */
     loop_free(loop);
     if (ao.trace != NULL)
@@ -289,18 +301,11 @@ int main(int argc, char **argv)
         config_free(&cfg);
         return 1;
     }
-    if (!o.demo) {
-        if (rc > 0)
-            fprintf(stderr,
-                    "mctop: no configuration: create ~/.config/mctop/config "
-                    "(see mctop.conf(5))\n"
-                    "       or try the built-in demo site: mctop --demo\n");
-        else
-            fprintf(stderr,
-                    "mctop: %s: connecting to sites through their bastion "
-                    "is not in this version yet;\n"
-                    "       try the built-in demo site: mctop --demo\n",
-                    cfg.path);
+    if (!o.demo && rc > 0) {
+        fprintf(stderr,
+                "mctop: no configuration: create ~/.config/mctop/config "
+                "(see mctop.conf(5))\n"
+                "       or try the built-in demo site: mctop --demo\n");
         config_free(&cfg);
         return 1;
     }

@@ -69,7 +69,7 @@ lab_stop() {
         while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do
             sleep 0.1; i=$((i + 1))
         done
-        kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
+        kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || :
     fi
     rm -f "$f"
 }

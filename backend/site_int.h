@@ -1,0 +1,15 @@
+/* Site internals shared by site.c and site_remote.c. */
+#ifndef MCTOP_BACKEND_SITE_INT_H
+#define MCTOP_BACKEND_SITE_INT_H
+
+#include "backend/site.h"
+
+struct site *site_alloc(struct loop *loop, struct worker *worker,
+                        const char *name, int refresh);
+void site_notify(struct site *s);
+
+/* site_remote.c: connect a configured site; free its transport. */
+void site_remote_start(struct site *s);
+void site_remote_free(struct site *s);
+
+#endif
