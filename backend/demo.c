@@ -4,6 +4,7 @@
  * and the CheckResult/StateChange events queued for open streams.
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,14 +67,24 @@ static void heap_down(struct demo *d, uint32_t i)
     h[i] = v;
 }
 
+void demo_heap_rebuild(struct demo *d)
+{
+    for (uint32_t i = d->nheap / 2; i-- > 0;)
+        heap_down(d, i);
+}
+
 static void heap_build(struct demo *d)
 {
     d->heap = xcalloc(d->nobj > 0 ? d->nobj : 1, sizeof(*d->heap));
     d->nheap = d->nobj;
     for (uint32_t i = 0; i < d->nobj; i++)
         d->heap[i] = i;
-    for (uint32_t i = d->nheap / 2; i-- > 0;)
-        heap_down(d, i);
+    demo_heap_rebuild(d);
+}
+
+void demo_reschedule(struct demo *d, uint32_t id, double at)
+{
+    d->chk[id].next_check = demo_round_us(at > d->now ? at : d->now);
 }
 
 /* --- initial state: as if the site had been running for a while --- */
@@ -174,11 +185,13 @@ struct demo *demo_new(unsigned seed, int nhosts, double now)
     d->seed = seed;
     d->t0 = d->now = demo_round_us(now);
     d->program_start = demo_round_us(now - 3600 * (20 + (seed % 50)));
+    d->timed_next = INFINITY;
     demo_fleet_build(d, nhosts);
     /* Hosts come first, so services see their host's state. */
     for (uint32_t i = 0; i < d->nobj; i++)
         init_object(d, i);
     heap_build(d);
+    demo_notes_init(d);
     return d;
 }
 
@@ -192,6 +205,7 @@ void demo_free(struct demo *d)
     free(d->chk);
     free(d->host);
     free(d->heap);
+    demo_notes_free(d);
     buf_free(&d->scratch);
     free(d);
 }
@@ -234,6 +248,17 @@ void demo_reply_unlink(struct demo_reply *r)
     r->d = NULL;
 }
 
+void demo_full_name(const struct demo *d, uint32_t id, char *out, size_t len)
+{
+    const struct demo_obj *o = &d->obj[id];
+
+    if (o->kind == DEMO_KIND_HOST)
+        snprintf(out, len, "%s", d->host[id].name);
+    else
+        snprintf(out, len, "%s!%s", d->host[o->host].name,
+                 demo_kind_name(o->kind));
+}
+
 /* --- running checks --- */
 
 /* Icinga's attempt counting: soft problems are retried, then turn hard. */
@@ -271,6 +296,60 @@ static void detect_flapping(struct demo_chk *c, bool changed)
     }
 }
 
+/* --- events --- */
+
+static const char *const event_names[] = {
+    "CheckResult",     "StateChange",     "AcknowledgementSet",
+    "AcknowledgementCleared", "CommentAdded", "CommentRemoved",
+    "DowntimeAdded",   "DowntimeStarted", "DowntimeTriggered",
+    "DowntimeRemoved",
+};
+
+const char *demo_event_name(unsigned type)
+{
+    for (size_t i = 0; i < sizeof(event_names) / sizeof(event_names[0]); i++)
+        if (type == 1u << i)
+            return event_names[i];
+    return "";
+}
+
+bool demo_listening(const struct demo *d, unsigned type)
+{
+    for (const struct demo_reply *r = d->replies; r != NULL; r = r->next)
+        if (r->kind == DEMO_REPLY_EVENTS && (r->types & type) != 0)
+            return true;
+    return false;
+}
+
+double demo_event_ts(struct demo *d, double t)
+{
+    if (t <= d->ev_last)
+        t = d->ev_last + 1e-5;
+    d->ev_last = demo_round_us(t);
+    return d->ev_last;
+}
+
+static void queue_append(struct demo_reply *r, const struct buf *line)
+{
+    if (r->pend.len - r->off + line->len > DEMO_QUEUE_MAX) {
+        r->overflow = true;
+        return;
+    }
+    buf_append(&r->pend, line->data, line->len);
+}
+
+void demo_queue_line(struct demo *d, uint32_t id, unsigned type,
+                     const struct buf *line)
+{
+    for (struct demo_reply *r = d->replies; r != NULL; r = r->next) {
+        if (r->kind != DEMO_REPLY_EVENTS || (r->types & type) == 0)
+            continue;
+        if (r->filter == NULL || demo_filter_match(r->filter, d, id, (int)type))
+            queue_append(r, line);
+    }
+}
+
+/* CheckResult and StateChange: the line is built for the first taker. */
 static void queue_event(struct demo *d, uint32_t id, unsigned type)
 {
     bool built = false;
@@ -286,11 +365,7 @@ static void queue_event(struct demo *d, uint32_t id, unsigned type)
             demo_json_event(&d->scratch, d, id, type == DEMO_EV_STATECHANGE);
             built = true;
         }
-        if (r->pend.len - r->off + d->scratch.len > DEMO_QUEUE_MAX) {
-            r->overflow = true;
-            continue;
-        }
-        buf_append(&r->pend, d->scratch.data, d->scratch.len);
+        queue_append(r, &d->scratch);
     }
 }
 
@@ -323,11 +398,12 @@ static void run_check(struct demo *d, uint32_t id, double t)
         c->last_hard_state_change = c->last_check;
     }
     detect_flapping(c, changed);
+    /* A problem starts the flexible downtimes that wait for one. */
+    if (c->state != 0 && c->dt_flex > 0)
+        demo_downtime_problem(d, id, c->last_check);
     /* Icinga drops a normal ack on any change, a sticky one on recovery. */
-    if ((c->ack == 1 && changed) || (c->ack != 0 && c->state == 0)) {
-        c->ack = 0;
-        c->ack_change = c->last_check;
-    }
+    if ((c->ack == 1 && changed) || (c->ack != 0 && c->state == 0))
+        demo_ack_clear(d, id, c->last_check);
     c->next_check = demo_round_us(
         t + (c->state != 0 && c->state_type == 0 ? o->retry : o->interval) +
         0.05 * unit_of(d, id, (uint64_t)llround(t)));
@@ -349,6 +425,11 @@ void demo_advance(struct demo *d, double now)
         struct demo_chk *c = &d->chk[id];
         double t = c->next_check, iv = d->obj[id].interval;
 
+        /* Downtimes start and end, acks expire, between the checks. */
+        if (d->timed_next <= t && d->timed_next <= now) {
+            demo_timed_run(d, d->timed_next);
+            continue;
+        }
         if (t > now)
             break;
         if (now - t > 600 && now - t > 2 * iv) {

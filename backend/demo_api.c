@@ -13,14 +13,13 @@
 
 /* Object types Icinga knows besides hosts and services: empty lists. */
 static const char *const other_types[] = {
-    "apiusers",           "checkcommands", "comments",
-    "dependencies",       "downtimes",     "endpoints",
-    "eventcommands",      "hostgroups",    "notifications",
-    "scheduleddowntimes", "servicegroups", "timeperiods",
-    "usergroups",         "users",         "zones",
+    "apiusers",      "checkcommands", "dependencies",       "endpoints",
+    "eventcommands", "hostgroups",    "notifications",      "scheduleddowntimes",
+    "servicegroups", "timeperiods",   "usergroups",         "users",
+    "zones",
 };
 
-static struct demo_reply *reply_new(struct demo *d, int kind)
+struct demo_reply *demo_reply_new(struct demo *d, int kind)
 {
     struct demo_reply *r = xcalloc(1, sizeof(*r));
 
@@ -32,7 +31,7 @@ static struct demo_reply *reply_new(struct demo *d, int kind)
 static struct demo_reply *reply_static(struct demo *d, int *status, int code,
                                        const char *body)
 {
-    struct demo_reply *r = reply_new(d, DEMO_REPLY_STATIC);
+    struct demo_reply *r = demo_reply_new(d, DEMO_REPLY_STATIC);
 
     *status = code;
     buf_puts(&r->pend, body);
@@ -40,11 +39,21 @@ static struct demo_reply *reply_static(struct demo *d, int *status, int code,
     return r;
 }
 
-/* Icinga's error body: {"error":CODE,"status":"TEXT"}. */
-static struct demo_reply *reply_error(struct demo *d, int *status, int code,
-                                      const char *text)
+struct demo_reply *demo_reply_body(struct demo *d, int *status, int code,
+                                   const struct buf *body)
 {
-    struct demo_reply *r = reply_new(d, DEMO_REPLY_STATIC);
+    struct demo_reply *r = demo_reply_new(d, DEMO_REPLY_STATIC);
+
+    *status = code;
+    buf_append(&r->pend, body->data != NULL ? body->data : "", body->len);
+    r->done = true;
+    return r;
+}
+
+struct demo_reply *demo_reply_error(struct demo *d, int *status, int code,
+                                    const char *text)
+{
+    struct demo_reply *r = demo_reply_new(d, DEMO_REPLY_STATIC);
 
     *status = code;
     buf_printf(&r->pend, "{\"error\":%d,\"status\":", code);
@@ -63,7 +72,7 @@ static struct demo_reply *reply_no_path(struct demo *d, int *status,
              "The requested path '%s' could not be found or the request "
              "method is not valid for this path.",
              path);
-    return reply_error(d, status, 404, msg);
+    return demo_reply_error(d, status, 404, msg);
 }
 
 static int hexval(int c)
@@ -128,8 +137,7 @@ static void merge_query(cJSON *params, const char *q)
     cJSON_Delete(query);
 }
 
-/* A scalar parameter: a string, or the last string of an array. */
-static const char *param_str(const cJSON *params, const char *name)
+const char *demo_param_str(const cJSON *params, const char *name)
 {
     const cJSON *p = cJSON_GetObjectItemCaseSensitive(params, name);
 
@@ -141,8 +149,8 @@ static const char *param_str(const cJSON *params, const char *name)
     return cJSON_IsString(p) ? p->valuestring : NULL;
 }
 
-static uint32_t find_object(const struct demo *d, bool service,
-                            const char *name)
+uint32_t demo_find_object(const struct demo *d, bool service,
+                          const char *name)
 {
     const char *bang = service ? strchr(name, '!') : NULL;
     size_t hlen = bang != NULL ? (size_t)(bang - name) : strlen(name);
@@ -219,27 +227,27 @@ static struct demo_reply *objects(struct demo *d, bool service,
                                   int *status)
 {
     struct demo_reply *r;
-    const char *bad = NULL, *filter = param_str(params, "filter");
+    const char *bad = NULL, *filter = demo_param_str(params, "filter");
     char msg[300];
 
-    r = reply_new(d, DEMO_REPLY_LIST);
+    r = demo_reply_new(d, DEMO_REPLY_LIST);
     if (!list_fields(r, params, service, &bad)) {
         demo_reply_free(r);
         if (bad == NULL)
-            return reply_error(d, status, 400,
+            return demo_reply_error(d, status, 400,
                                "Invalid type for 'attrs' attribute "
                                "specified. Array type is required.");
         snprintf(msg, sizeof(msg), "Invalid field specified: %s", bad);
-        return reply_error(d, status, 400, msg);
+        return demo_reply_error(d, status, 400, msg);
     }
     r->pos = service ? d->nhosts : 0;
     r->end = service ? d->nobj : d->nhosts;
     if (name != NULL) {
-        uint32_t id = find_object(d, service, name);
+        uint32_t id = demo_find_object(d, service, name);
 
         if (id == UINT32_MAX) {
             demo_reply_free(r);
-            return reply_error(d, status, 404, "No objects found.");
+            return demo_reply_error(d, status, 404, "No objects found.");
         }
         r->pos = id;
         r->end = id + 1;
@@ -250,7 +258,7 @@ static struct demo_reply *objects(struct demo *d, bool service,
             service ? DEMO_FS_SERVICE : DEMO_FS_HOST);
         if (r->filter == NULL) {
             demo_reply_free(r);
-            return reply_error(d, status, 404, "No objects found.");
+            return demo_reply_error(d, status, 404, "No objects found.");
         }
     }
     *status = 200;
@@ -259,10 +267,9 @@ static struct demo_reply *objects(struct demo *d, bool service,
 
 static unsigned event_type_bit(const char *s)
 {
-    if (strcmp(s, "CheckResult") == 0)
-        return DEMO_EV_CHECKRESULT;
-    if (strcmp(s, "StateChange") == 0)
-        return DEMO_EV_STATECHANGE;
+    for (unsigned bit = 1; bit <= DEMO_EV_DOWNTIME_REMOVED; bit <<= 1)
+        if (strcmp(s, demo_event_name(bit)) == 0)
+            return bit;
     return 0; /* a valid type the demo never emits, or an unknown one */
 }
 
@@ -270,17 +277,17 @@ static struct demo_reply *events(struct demo *d, const cJSON *params,
                                  int *status)
 {
     const cJSON *types = cJSON_GetObjectItemCaseSensitive(params, "types");
-    const char *filter = param_str(params, "filter");
+    const char *filter = demo_param_str(params, "filter");
     const cJSON *it;
     struct demo_reply *r;
 
-    if (param_str(params, "queue") == NULL)
-        return reply_error(d, status, 400,
+    if (demo_param_str(params, "queue") == NULL)
+        return demo_reply_error(d, status, 400,
                            "'queue' query parameter is required.");
     if (!cJSON_IsArray(types) || cJSON_GetArraySize(types) == 0)
-        return reply_error(d, status, 400,
+        return demo_reply_error(d, status, 400,
                            "'types' query parameter is required.");
-    r = reply_new(d, DEMO_REPLY_EVENTS);
+    r = demo_reply_new(d, DEMO_REPLY_EVENTS);
     cJSON_ArrayForEach(it, types)
     {
         if (cJSON_IsString(it))
@@ -292,7 +299,7 @@ static struct demo_reply *events(struct demo *d, const cJSON *params,
             DEMO_FS_EVENT);
         if (r->filter == NULL) {
             demo_reply_free(r);
-            return reply_error(d, status, 400, "Invalid filter specified.");
+            return demo_reply_error(d, status, 400, "Invalid filter specified.");
         }
     }
     *status = 200;
@@ -327,7 +334,7 @@ static void cib_count(const struct demo *d, struct cib *k)
     memset(k, 0, sizeof(*k));
     for (uint32_t id = 0; id < d->nobj; id++) {
         const struct demo_chk *c = &d->chk[id];
-        bool dt = demo_in_downtime(d, id, d->now), problem;
+        bool dt = demo_downtime_depth(d, id) > 0, problem;
         bool handled = c->ack != 0 || dt || !c->reach;
 
         problem = !c->pending && c->state != 0;
@@ -417,7 +424,7 @@ static void status_cib(struct buf *b, const struct demo *d)
 static struct demo_reply *status_reply(struct demo *d, const char *which,
                                        int *code)
 {
-    struct demo_reply *r = reply_new(d, DEMO_REPLY_STATIC);
+    struct demo_reply *r = demo_reply_new(d, DEMO_REPLY_STATIC);
     bool all = *which == '\0';
 
     buf_puts(&r->pend, "{\"results\":[");
@@ -431,7 +438,7 @@ static struct demo_reply *status_reply(struct demo *d, const char *which,
     r->done = true;
     if (!all && r->pend.len == strlen("{\"results\":[]}")) {
         demo_reply_free(r);
-        return reply_error(d, code, 404, "No objects found.");
+        return demo_reply_error(d, code, 404, "No objects found.");
     }
     *code = 200;
     return r;
@@ -449,15 +456,19 @@ static struct demo_reply *route_objects(struct demo *d, const char *p,
         return objects(d, false, name, params, status);
     if (tlen == 8 && strncmp(p, "services", 8) == 0)
         return objects(d, true, name, params, status);
+    if (tlen == 9 && strncmp(p, "downtimes", 9) == 0)
+        return demo_notes_list(d, true, name, params, status);
+    if (tlen == 8 && strncmp(p, "comments", 8) == 0)
+        return demo_notes_list(d, false, name, params, status);
     for (size_t i = 0; i < sizeof(other_types) / sizeof(other_types[0]); i++) {
         if (strlen(other_types[i]) != tlen ||
             strncmp(p, other_types[i], tlen) != 0)
             continue;
         if (name != NULL)
-            return reply_error(d, status, 404, "No objects found.");
+            return demo_reply_error(d, status, 404, "No objects found.");
         return reply_static(d, status, 200, "{\"results\":[]}");
     }
-    return reply_error(d, status, 400, "Invalid type specified.");
+    return demo_reply_error(d, status, 400, "Invalid type specified.");
 }
 
 static struct demo_reply *route(struct demo *d, const char *method,
@@ -469,6 +480,8 @@ static struct demo_reply *route(struct demo *d, const char *method,
         return route_objects(d, p + 11, params, status);
     if (strcmp(p, "v1/events") == 0 && post)
         return events(d, params, status);
+    if (strncmp(p, "v1/actions/", 11) == 0 && post && strchr(p + 11, '/') == NULL)
+        return demo_action(d, p + 11, params, status);
     if (get && strcmp(p, "v1/status") == 0)
         return status_reply(d, "", status);
     if (get && strncmp(p, "v1/status/", 10) == 0 && p[10] != '\0')
@@ -489,7 +502,7 @@ static struct demo_reply *bad_body(struct demo *d, const char *body,
              "parse error at line 1, column %ld: syntax error while parsing "
              "value - unexpected input\n",
              col);
-    return reply_error(d, status, 400, msg);
+    return demo_reply_error(d, status, 400, msg);
 }
 
 struct demo_reply *demo_request(struct demo *d, const char *method,

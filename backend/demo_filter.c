@@ -319,11 +319,12 @@ static int parse_unary(struct parser *ps)
 {
     skip_ws(ps);
     if (ps->p[0] == '!' && ps->p[1] != '=') {
-        int id;
+        int id, a;
 
         ps->p++;
         id = node_new(ps, N_NOT);
-        ps->f->n[id].a = parse_unary(ps);
+        a = parse_unary(ps); /* may move the node array: assign after */
+        ps->f->n[id].a = a;
         return id;
     }
     return parse_primary(ps);
@@ -340,19 +341,24 @@ static int parse_cmp(struct parser *ps)
 
     for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
         if (accept(ps, ops[i].tok)) {
+            int b;
+
             id = node_new(ps, N_CMP);
             ps->f->n[id].op = ops[i].op;
             ps->f->n[id].a = a;
-            ps->f->n[id].b = parse_unary(ps);
+            b = parse_unary(ps);
+            ps->f->n[id].b = b;
             return id;
         }
     }
     if (accept(ps, "!in") || accept(ps, "in")) {
         bool neg = ps->p[-3] == '!';
+        int b;
 
         id = node_new(ps, N_IN);
         ps->f->n[id].a = a;
-        ps->f->n[id].b = parse_unary(ps);
+        b = parse_unary(ps);
+        ps->f->n[id].b = b;
         if (neg) {
             int n = node_new(ps, N_NOT);
 
@@ -369,10 +375,11 @@ static int parse_and(struct parser *ps)
     int a = parse_cmp(ps);
 
     while (!ps->err && accept(ps, "&&")) {
-        int id = node_new(ps, N_AND);
+        int id = node_new(ps, N_AND), b;
 
         ps->f->n[id].a = a;
-        ps->f->n[id].b = parse_cmp(ps);
+        b = parse_cmp(ps);
+        ps->f->n[id].b = b;
         a = id;
     }
     return a;
@@ -383,10 +390,11 @@ static int parse_expr(struct parser *ps)
     int a = parse_and(ps);
 
     while (!ps->err && accept(ps, "||")) {
-        int id = node_new(ps, N_OR);
+        int id = node_new(ps, N_OR), b;
 
         ps->f->n[id].a = a;
-        ps->f->n[id].b = parse_and(ps);
+        b = parse_and(ps);
+        ps->f->n[id].b = b;
         a = id;
     }
     return a;

@@ -77,6 +77,20 @@ static bool kind_field(const struct demo *d, uint32_t id, int fid,
     }
 }
 
+/* Does an event of this type carry the field? Comment and downtime
+ * events only have their object, acks no ack or downtime flag. */
+static bool event_field(int evtype, int fid)
+{
+    if (evtype == 0 ||
+        (evtype & (DEMO_EV_CHECKRESULT | DEMO_EV_STATECHANGE)) != 0 ||
+        fid == F_EV_TYPE)
+        return true;
+    if (evtype & (DEMO_EV_ACK_SET | DEMO_EV_ACK_CLEARED))
+        return fid == F_EV_HOST || fid == F_EV_SERVICE || fid == F_EV_STATE ||
+               fid == F_EV_STATE_TYPE;
+    return false;
+}
+
 static void field_value(const struct ctx *x, int field, struct val *v)
 {
     const struct demo *d = x->d;
@@ -85,10 +99,12 @@ static void field_value(const struct ctx *x, int field, struct val *v)
     const struct demo_obj *o = &d->obj[id];
     const struct demo_chk *c = &d->chk[id];
     bool host = o->kind == DEMO_KIND_HOST;
-    bool dt = demo_in_downtime(d, id, d->now);
+    bool dt = demo_downtime_depth(d, id) > 0;
     bool problem = !c->pending && c->state != 0;
 
     v->t = V_NULL;
+    if (src == SRC_EVENT && !event_field(x->evtype, fid))
+        return;
     if ((src == SRC_SVC && host) || kind_field(d, id, fid, v))
         return;
     switch (fid) {
@@ -114,10 +130,8 @@ static void field_value(const struct ctx *x, int field, struct val *v)
         set_num(v, V_BOOL, c->ack != 0);
         break;
     case F_DOWNTIME:
-        set_num(v, V_NUM, dt);
-        break;
     case F_EV_DOWNTIME:
-        set_num(v, V_NUM, demo_in_downtime(d, id, c->last_check));
+        set_num(v, V_NUM, demo_downtime_depth(d, id));
         break;
     case F_LAST_CHECK:
         set_num(v, V_NUM, c->pending ? -1 : c->last_check);
@@ -156,8 +170,7 @@ static void field_value(const struct ctx *x, int field, struct val *v)
         set_str(v, host ? "Host" : "Service");
         break;
     case F_EV_TYPE:
-        set_str(v, x->evtype == DEMO_EV_STATECHANGE ? "StateChange"
-                                                    : "CheckResult");
+        set_str(v, demo_event_name((unsigned)x->evtype));
         break;
     default:
         break;

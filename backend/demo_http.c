@@ -115,6 +115,9 @@ static struct http_req *demo_http_request(void *impl, const char *method,
     (void)err;
     req->dh = dh;
     req->cb = *cb;
+    /* An action acts now, not at the last tick (a downtime from now on). */
+    if (strncmp(path, "/v1/actions/", 12) == 0)
+        demo_advance(dh->demo, loop_wall());
     req->reply = demo_request(dh->demo, method, path, body, &req->status);
     req->stream = req->status == 200 && strncmp(path, "/v1/events", 10) == 0;
     req->next = dh->reqs;

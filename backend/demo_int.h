@@ -99,7 +99,10 @@ struct demo_chk {
     uint8_t prev_attempt;
     uint8_t cause; /* enum demo_cause */
     uint8_t ack;   /* 0 none, 1 normal, 2 sticky */
-    bool has_prev; /* vars_before is not null */
+    uint8_t dt_flex;   /* flexible downtimes waiting for a problem */
+    uint16_t dt_depth; /* downtimes in effect */
+    double ack_expiry; /* 0: none */
+    bool has_prev;     /* vars_before is not null */
     bool prev_reach;
     bool reach;
     bool flapping;
@@ -120,8 +123,46 @@ struct demo_host {
 
 enum demo_reply_kind { DEMO_REPLY_STATIC, DEMO_REPLY_LIST, DEMO_REPLY_EVENTS };
 
-/* Event types a stream receives. */
-enum demo_event_type { DEMO_EV_CHECKRESULT = 1, DEMO_EV_STATECHANGE = 2 };
+/* Event types a stream receives (bits). */
+enum demo_event_type {
+    DEMO_EV_CHECKRESULT = 1 << 0,
+    DEMO_EV_STATECHANGE = 1 << 1,
+    DEMO_EV_ACK_SET = 1 << 2,
+    DEMO_EV_ACK_CLEARED = 1 << 3,
+    DEMO_EV_COMMENT_ADDED = 1 << 4,
+    DEMO_EV_COMMENT_REMOVED = 1 << 5,
+    DEMO_EV_DOWNTIME_ADDED = 1 << 6,
+    DEMO_EV_DOWNTIME_STARTED = 1 << 7,
+    DEMO_EV_DOWNTIME_TRIGGERED = 1 << 8,
+    DEMO_EV_DOWNTIME_REMOVED = 1 << 9
+};
+#define DEMO_EV_NOTE_TYPES                                                     \
+    (DEMO_EV_COMMENT_ADDED | DEMO_EV_COMMENT_REMOVED |                         \
+     DEMO_EV_DOWNTIME_ADDED | DEMO_EV_DOWNTIME_STARTED |                       \
+     DEMO_EV_DOWNTIME_TRIGGERED | DEMO_EV_DOWNTIME_REMOVED)
+
+/* A downtime (Icinga's Downtime object); name "host[!service]!uuid". */
+struct demo_downtime {
+    uint32_t obj;       /* the checkable */
+    uint32_t legacy_id; /* unique, from 1 */
+    uint32_t parent;    /* legacy id of the parent downtime, 0 none */
+    char uuid[37];
+    bool fixed;
+    bool triggered; /* in effect (counted in the object's dt_depth) */
+    bool cancelled;
+    double entry, start, end, duration, trigger, removed;
+    char *author, *comment;
+};
+
+/* A comment (Icinga's Comment object); entry_type 1 user, 4 ack. */
+struct demo_comment {
+    uint32_t obj, legacy_id;
+    char uuid[37];
+    uint8_t entry_type;
+    bool persistent, sticky;
+    double entry, expire; /* expire 0: never */
+    char *author, *text;
+};
 
 struct demo_filter;
 
@@ -152,6 +193,15 @@ struct demo {
     struct demo_reply *replies; /* every open reply (streams included) */
     struct buf scratch;         /* one event line */
     uint64_t nchecks;
+    struct demo_downtime *dt; /* in creation order */
+    size_t ndt, cap_dt;
+    struct demo_comment *cm;
+    size_t ncm, cap_cm;
+    uint32_t dt_legacy, cm_legacy; /* last legacy ids handed out */
+    uint32_t ack_expiring;         /* acks with an expiry time */
+    uint64_t uuid_seq;
+    double timed_next; /* next downtime/comment/ack transition */
+    double ev_last;    /* last action event timestamp */
 };
 
 /* Deterministic hashing (splitmix64). */
@@ -165,6 +215,20 @@ double demo_round_us(double t);
 /* demo.c: open replies are linked to their site. */
 void demo_reply_link(struct demo *d, struct demo_reply *r);
 void demo_reply_unlink(struct demo_reply *r);
+/* Does an open stream take events of this type? */
+bool demo_listening(const struct demo *d, unsigned type);
+/* Queue an event line about object id on every stream that takes it. */
+void demo_queue_line(struct demo *d, uint32_t id, unsigned type,
+                     const struct buf *line);
+/* A timestamp for an event at t, after every earlier action event. */
+double demo_event_ts(struct demo *d, double t);
+/* "CheckResult", "AcknowledgementSet", ... for one type bit. */
+const char *demo_event_name(unsigned type);
+/* Check the object at `at` (not before now); then demo_heap_rebuild(). */
+void demo_reschedule(struct demo *d, uint32_t id, double at);
+void demo_heap_rebuild(struct demo *d);
+/* "host" or "host!service". */
+void demo_full_name(const struct demo *d, uint32_t id, char *out, size_t len);
 
 /* demo_filter.c: Icinga filter expressions (the common subset). */
 enum demo_filter_scope { DEMO_FS_HOST, DEMO_FS_SERVICE, DEMO_FS_EVENT };
@@ -209,8 +273,8 @@ void demo_observe(const struct demo *d, uint32_t id, double t, bool reach,
                   struct demo_obs *o);
 void demo_render(const struct demo *d, uint32_t id, double t, int cause,
                  struct demo_text *tx);
-/* Is the object in its downtime at t? */
-bool demo_in_downtime(const struct demo *d, uint32_t id, double t);
+/* Downtimes in effect on the object now. */
+int demo_downtime_depth(const struct demo *d, uint32_t id);
 /* Icinga's check_command name and whether results carry an argv. */
 const char *demo_check_command(int kind);
 
@@ -230,5 +294,85 @@ void demo_json_attrs(struct buf *b, const struct demo *d, uint32_t id,
 uint64_t demo_attr_all(bool service);
 /* Icinga state of a checkable (hosts: 0 UP / 1 DOWN). */
 int demo_icinga_state(const struct demo *d, uint32_t id);
+
+/* demo_api.c: replies and parameters shared with the other handlers. */
+struct demo_reply *demo_reply_new(struct demo *d, int kind);
+/* A finished reply with body (copied) and HTTP status code. */
+struct demo_reply *demo_reply_body(struct demo *d, int *status, int code,
+                                   const struct buf *body);
+/* Icinga's error body {"error":CODE,"status":"TEXT"}. */
+struct demo_reply *demo_reply_error(struct demo *d, int *status, int code,
+                                    const char *text);
+/* A scalar parameter: a string, or the last string of an array. */
+const char *demo_param_str(const struct cJSON *params, const char *name);
+/* A host or service ("host!service") by name, or UINT32_MAX. */
+uint32_t demo_find_object(const struct demo *d, bool service,
+                          const char *name);
+
+/* demo_action.c: POST /v1/actions/<name>. */
+struct demo_reply *demo_action(struct demo *d, const char *name,
+                               const struct cJSON *params, int *status);
+
+/* demo_comment.c: comments and acknowledgements. */
+/* A new random-looking (deterministic) UUID. */
+void demo_uuid(struct demo *d, char out[37]);
+/* Full name of a comment or downtime: "host[!service]!uuid". */
+void demo_note_name(const struct demo *d, uint32_t obj, const char *uuid,
+                    char *out, size_t len);
+/* "source_location" of a runtime object of the _api package. */
+void demo_source_location(struct buf *b, const struct demo *d, bool downtime,
+                          const char *full);
+/* Add a comment at time t (CommentAdded); returns its legacy id. */
+uint32_t demo_comment_add(struct demo *d, uint32_t obj, int entry_type,
+                          const char *author, const char *text, double expire,
+                          bool persistent, bool sticky, double t);
+/* Index of a comment by legacy id or by full name; SIZE_MAX if none. */
+size_t demo_comment_by_id(const struct demo *d, uint32_t legacy_id);
+size_t demo_comment_by_name(const struct demo *d, const char *name);
+/* Remove the comment at index i (CommentRemoved). */
+void demo_comment_remove(struct demo *d, size_t i, double t);
+/* Remove the object's comments: all, or its acknowledgement ones. */
+void demo_comments_remove_of(struct demo *d, uint32_t obj, bool ack_only,
+                             bool keep_persistent, double t);
+/* Acknowledge (comment, then AcknowledgementSet). */
+void demo_ack_set(struct demo *d, uint32_t obj, const char *author,
+                  const char *comment, bool sticky, bool notify,
+                  bool persistent, double expiry, double t);
+/* Clear an ack (AcknowledgementCleared) and its non-persistent comments. */
+void demo_ack_clear(struct demo *d, uint32_t obj, double t);
+/* A comment as JSON: an object of the attributes in mask. */
+void demo_comment_json(struct buf *b, const struct demo *d,
+                       const struct demo_comment *c, uint64_t mask);
+int demo_comment_attr(const char *name);
+uint64_t demo_comment_attrs_all(void);
+
+/* demo_downtime.c: downtimes, timed changes, /v1/objects lists. */
+struct demo_dt_spec {
+    const char *author, *comment;
+    double start, end, duration;
+    bool fixed;
+};
+/* Schedule a downtime (DowntimeAdded, maybe Started); its legacy id. */
+uint32_t demo_downtime_add(struct demo *d, uint32_t obj,
+                           const struct demo_dt_spec *s, uint32_t parent,
+                           double t);
+size_t demo_downtime_by_id(const struct demo *d, uint32_t legacy_id);
+size_t demo_downtime_by_name(const struct demo *d, const char *name);
+/* Child downtimes of a downtime. */
+size_t demo_downtime_children(const struct demo *d, uint32_t legacy_id);
+/* Cancel a downtime and its children (DowntimeRemoved each). */
+void demo_downtime_remove(struct demo *d, uint32_t legacy_id, double t);
+/* A problem result at t: trigger the object's flexible downtimes. */
+void demo_downtime_problem(struct demo *d, uint32_t obj, double t);
+/* Run the downtime, comment and ack changes due up to t. */
+void demo_timed_run(struct demo *d, double t);
+/* Scripted downtimes and ack comments of a new site; and freeing. */
+void demo_notes_init(struct demo *d);
+void demo_notes_free(struct demo *d);
+/* GET /v1/objects/downtimes[/NAME] and /v1/objects/comments[/NAME]. */
+struct demo_reply *demo_notes_list(struct demo *d, bool downtimes,
+                                   const char *name,
+                                   const struct cJSON *params,
+                                   int *status);
 
 #endif

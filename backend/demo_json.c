@@ -321,7 +321,7 @@ void demo_json_event(struct buf *b, const struct demo *d, uint32_t id,
     buf_puts(b, ",\"check_result\":");
     demo_json_check_result(b, d, id);
     buf_printf(b, ",\"downtime_depth\":%d,\"host\":",
-               demo_in_downtime(d, id, c->last_check) ? 1 : 0);
+               demo_downtime_depth(d, id));
     buf_json_str(b, d->host[o->host].name);
     if (o->kind != DEMO_KIND_HOST) {
         buf_puts(b, ",\"service\":");
@@ -410,11 +410,14 @@ static bool put_state_attr(struct buf *b, const struct demo *d, uint32_t id,
     case A_ACK_CHANGE:
         demo_json_ts(b, c->ack_change);
         return true;
+    case A_ACK_EXPIRY:
+        demo_json_ts(b, c->ack_expiry);
+        return true;
     case A_ATTEMPT:
         demo_json_int(b, c->attempt);
         return true;
     case A_DOWNTIME_DEPTH:
-        demo_json_int(b, demo_in_downtime(d, id, d->now) ? 1 : 0);
+        demo_json_int(b, demo_downtime_depth(d, id));
         return true;
     case A_FLAPPING:
         put_bool(b, c->flapping);
@@ -427,7 +430,7 @@ static bool put_state_attr(struct buf *b, const struct demo *d, uint32_t id,
         return true;
     case A_HANDLED:
         put_bool(b, problem && (c->ack != 0 || !c->reach ||
-                                demo_in_downtime(d, id, d->now)));
+                                demo_downtime_depth(d, id) > 0));
         return true;
     case A_LAST_CHECK:
         demo_json_ts(b, c->pending ? -1 : c->last_check);
@@ -517,9 +520,6 @@ static void put_config_attr(struct buf *b, const struct demo *d, uint32_t id,
     case A_EN_PASSIVE:
     case A_EN_PERFDATA:
         buf_puts(b, "true");
-        break;
-    case A_ACK_EXPIRY:
-        buf_putc(b, '0');
         break;
     case A_FLAP_HIGH:
         buf_puts(b, "30");

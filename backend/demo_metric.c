@@ -88,12 +88,9 @@ static void incident_at(const struct demo *d, const struct demo_obj *o,
     random_incident(o, t, in);
 }
 
-bool demo_in_downtime(const struct demo *d, uint32_t id, double t)
+int demo_downtime_depth(const struct demo *d, uint32_t id)
 {
-    const struct demo_obj *o = &d->obj[id];
-
-    return (o->flags & DEMO_F_DOWNTIME) && t >= d->t0 + o->dt_start &&
-           t < d->t0 + o->dt_end;
+    return d->chk[id].dt_depth;
 }
 
 static int over(double v, double warn, double crit)

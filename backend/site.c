@@ -12,6 +12,7 @@
 #include "backend/site_int.h"
 #include "backend/snapshot.h"
 #include "backend/trend.h"
+#include "backend/triage.h"
 #include "backend/xalloc.h"
 
 #define SITE_TREND_SAMPLES 120
@@ -29,6 +30,7 @@ struct site *site_alloc(struct loop *loop, struct worker *worker,
     s->rtt_ms = -1;
     metric_map_init_default(&s->map);
     s->load_trend = trend_new(SITE_TREND_SAMPLES);
+    s->triage = triage_new(s);
     return s;
 }
 
@@ -64,6 +66,7 @@ void site_free(struct site *s)
 {
     if (s == NULL)
         return;
+    triage_free(s->triage); /* before the transport its requests use */
     icinga_client_free(s->icinga);
     if (s->http != NULL)
         s->http->ops->free(s->http->impl);
@@ -90,6 +93,7 @@ void site_set_snapshot(struct site *s, struct mc_snapshot *snap)
     s->gen++;
     s->updated = s->synced = loop_wall();
     s->err.msg[0] = '\0';
+    triage_check(s->triage);
     site_notify(s);
 }
 
@@ -102,6 +106,7 @@ void site_touch(struct site *s)
 {
     s->gen++;
     s->updated = loop_wall();
+    triage_check(s->triage);
     site_notify(s);
 }
 

@@ -22,6 +22,7 @@ struct worker;
 struct mc_site_config;
 struct site_remote;
 struct bastion_hostkey;
+struct triage;
 
 enum site_conn {
     SITE_IDLE,
@@ -61,6 +62,11 @@ struct site {
     struct trend *load_trend; /* each host's load meter over time */
     struct icinga_client *icinga;
     struct site_remote *remote; /* bastion, tunnel, secrets; NULL for the demo */
+
+    struct triage *triage; /* actions sent and their outcome per object */
+    /* Something to tell the user (level 0 info, 1 warning, 2 error). */
+    void (*message)(void *arg, struct site *s, int level, const char *text);
+    void *message_arg;
 
     /* An unknown bastion host key: answer with site_answer_hostkey(). */
     void (*hostkey)(void *arg, struct site *s, const struct bastion_hostkey *k);

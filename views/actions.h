@@ -37,6 +37,12 @@ enum action {
     ACT_DETAIL,
     ACT_DETAIL_UP,
     ACT_DETAIL_DOWN,
+    ACT_ACK,
+    ACT_UNACK,
+    ACT_DOWNTIME,
+    ACT_UNDOWNTIME,
+    ACT_RECHECK,
+    ACT_COMMENT,
     /* alerts */
     ACT_TOGGLE_HANDLED,
     ACT_TOGGLE_SOFT,

@@ -181,8 +181,7 @@ static void alerts_draw_row(const struct listview *lv, const struct list_row *r,
 
     table_cell(tr, AC_STATE, format_state_role(state, handled),
                model_state_label(state));
-    table_cell(tr, AC_FLAGS, tr->cursor ? ROLE_DEFAULT : ROLE_FLAG,
-               format_flags(st, buf, sizeof buf));
+    table_cell(tr, AC_FLAGS, listview_flags(lv, r, tr, buf, sizeof buf), buf);
     table_cell(tr, AC_SITE, text, listview_site(lv, r)->name);
     table_cell(tr, AC_HOST, text, h->display_name);
     table_cell(tr, AC_SERVICE, text, s != NULL ? s->display_name : "(host)");
@@ -207,6 +206,7 @@ static void alerts_detail(const struct listview *lv, const struct list_row *r,
     detail_heading(d, title);
     detail_state(d, alerts_state(lv, r), st, s != NULL ? s->name : "host",
                  st->output);
+    listview_detail_triage(lv, r, d);
     if (st->long_output != NULL)
         detail_text(d, st->long_output);
     if (st->perf_raw != NULL && st->perf_raw[0] != '\0')

@@ -13,6 +13,7 @@
 #include "backend/bastion.h"
 #include "backend/loop.h"
 #include "backend/site.h"
+#include "backend/triage.h"
 #include "backend/xalloc.h"
 #include "tui/screen.h"
 #include "views/actions.h"
@@ -48,6 +49,7 @@ void app_free(struct app *app)
         if (app->views[i].state != NULL)
             app->views[i].ops->destroy(app->views[i].state);
     dialog_free(app->dialog);
+    form_free(app->form);
     lineedit_free(&app->edit);
     free(app->filter_before);
     history_free(&app->filter_hist);
@@ -84,6 +86,31 @@ void app_open_dialog(struct app *app, struct dialog *d, app_dialog_cb cb,
     app->dialog_arg = arg;
     app->mode = MODE_DIALOG;
     app->dirty = true;
+}
+
+void app_open_form(struct app *app, struct form *fm, app_form_cb cb,
+                   void *arg)
+{
+    form_free(app->form);
+    app->form = fm;
+    app->form_cb = cb;
+    app->form_arg = arg;
+    app->mode = MODE_FORM;
+    app->dirty = true;
+}
+
+static void app_form_key(struct app *app, int key)
+{
+    enum dialog_result r = form_key(app->form, key);
+
+    if (r == DIALOG_CONTINUE)
+        return;
+    if (app->form_cb != NULL &&
+        !app->form_cb(app, app->form, r, app->form_arg) && r == DIALOG_OK)
+        return; /* the check failed: the form shows why */
+    form_free(app->form);
+    app->form = NULL;
+    app->mode = app->dialog != NULL ? MODE_DIALOG : MODE_NORMAL;
 }
 
 static struct view *app_view(struct app *app)
@@ -311,6 +338,9 @@ static void app_key(struct app *app, const struct tui_key *k)
     case MODE_DIALOG:
         app_dialog_key(app, k->code);
         break;
+    case MODE_FORM:
+        app_form_key(app, k->code);
+        break;
     case MODE_HELP:
         if (!help_key(app, k->code))
             app->mode = MODE_NORMAL;
@@ -376,6 +406,14 @@ static long app_data_timer(void *arg)
 }
 
 /* Data changes are drawn at most every APP_DATA_MS; keys at once. */
+static void app_on_site_message(void *arg, struct site *s, int level,
+                                const char *text)
+{
+    (void)s;
+    app_message(arg, level >= 2 ? MSG_ERROR : level == 1 ? MSG_WARN : MSG_INFO,
+                "%s", text);
+}
+
 static void app_on_site(void *arg, struct site *s)
 {
     struct app *app = arg;
@@ -472,6 +510,8 @@ static long app_tick(void *arg)
 {
     struct app *app = arg;
 
+    for (size_t i = 0; i < app->nsites; i++)
+        triage_check(app->sites[i]->triage); /* pending actions time out */
     app->dirty = true;
     return 1000;
 }
@@ -518,6 +558,9 @@ static void app_draw(struct app *app)
     if (app->mode == MODE_DIALOG)
         cx = dialog_draw(app->dialog,
                          (struct tui_rect){ 0, 0, app->rows, app->cols }, &cy);
+    else if (app->mode == MODE_FORM)
+        cx = form_draw(app->form,
+                       (struct tui_rect){ 0, 0, app->rows, app->cols }, &cy);
     screen_frame_end(cx >= 0 ? cy : -1, cx);
 }
 
@@ -588,6 +631,8 @@ int app_run(struct app *app)
         app->sites[i]->notify_arg = app;
         app->sites[i]->hostkey = app_on_hostkey;
         app->sites[i]->hostkey_arg = app;
+        app->sites[i]->message = app_on_site_message;
+        app->sites[i]->message_arg = app;
         site_start(app->sites[i]);
     }
     tick = loop_add_timer(app->loop, 1000, app_tick, app);

@@ -11,6 +11,7 @@
 
 #include "keymaps/keymap.h"
 #include "tui/dialog.h"
+#include "tui/form.h"
 #include "tui/lineedit.h"
 #include "views/view.h"
 
@@ -26,7 +27,8 @@ enum app_mode {
     MODE_FILTER,
     MODE_COMMAND,
     MODE_HELP,
-    MODE_DIALOG
+    MODE_DIALOG,
+    MODE_FORM
 };
 
 enum app_msg_level { MSG_INFO, MSG_WARN, MSG_ERROR };
@@ -35,8 +37,14 @@ enum app_msg_level { MSG_INFO, MSG_WARN, MSG_ERROR };
 typedef void (*app_dialog_cb)(struct app *app, struct dialog *d,
                               enum dialog_result r, void *arg);
 
+/* A form was submitted or cancelled; return false to keep it open. */
+typedef bool (*app_form_cb)(struct app *app, struct form *fm,
+                            enum dialog_result r, void *arg);
+
 struct app_options {
     bool mouse;
+    bool readonly;       /* no action on monitored objects */
+    const char *author;  /* of acknowledgements, downtimes and comments */
     int theme;   /* enum theme_kind */
     long frames; /* exit after this many frames; 0 = run */
     FILE *trace; /* key and frame timings, or NULL */
@@ -58,6 +66,9 @@ struct app {
     struct dialog *dialog;
     app_dialog_cb dialog_cb;
     void *dialog_arg;
+    struct form *form;
+    app_form_cb form_cb;
+    void *form_arg;
     int help_scroll;
     char msg[256];
     enum app_msg_level msg_level;
@@ -91,6 +102,8 @@ void app_message(struct app *app, enum app_msg_level level, const char *fmt,
                  ...) __attribute__((format(printf, 3, 4)));
 void app_open_dialog(struct app *app, struct dialog *d, app_dialog_cb cb,
                      void *arg);
+void app_open_form(struct app *app, struct form *fm, app_form_cb cb,
+                   void *arg);
 void app_switch_view(struct app *app, int id);
 /* Run a ":" command line; returns 0 or -1 (message shown). */
 int app_command(struct app *app, const char *line);

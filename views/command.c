@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "backend/loop.h"
+#include "backend/site.h"
+#include "backend/triage.h"
 #include "backend/xalloc.h"
 #include "tui/screen.h"
 #include "views/app.h"
@@ -107,6 +109,27 @@ static int command_mouse(struct app *app, const char *arg)
     return 0;
 }
 
+static int command_dismiss(struct app *app, const char *arg)
+{
+    size_t n = 0;
+
+    (void)arg;
+    for (size_t i = 0; i < app->nsites; i++)
+        n += triage_dismiss(app->sites[i]->triage);
+    app_message(app, MSG_INFO, "%zu failed action%s dismissed", n,
+                n == 1 ? "" : "s");
+    app_dirty(app);
+    return 0;
+}
+
+static int command_reconnect(struct app *app, const char *arg)
+{
+    (void)arg;
+    for (size_t i = 0; i < app->nsites; i++)
+        site_reconnect(app->sites[i]);
+    return 0;
+}
+
 static const char *const *command_sort_args(struct app *app)
 {
     struct view *v = &app->views[app->cur];
@@ -132,12 +155,14 @@ static const char *const *command_mouse_args(struct app *app)
 
 static const struct command commands[] = {
     { "alerts", command_alerts, NULL },
+    { "dismiss", command_dismiss, NULL },
     { "filter", command_filter, NULL },
     { "help", command_help, NULL },
     { "hosts", command_hosts, NULL },
     { "mouse", command_mouse, command_mouse_args },
     { "q", command_quit, NULL },
     { "quit", command_quit, NULL },
+    { "reconnect", command_reconnect, NULL },
     { "sort", command_sort, command_sort_args },
     { "theme", command_theme, command_theme_args },
 };

@@ -2,7 +2,9 @@
 #include "format.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -121,4 +123,77 @@ char *format_metric(const struct mc_metric *m, enum mc_metric_kind kind,
     else
         format_number(m->value, buf, size);
     return buf;
+}
+
+int format_parse_duration(const char *s, double *secs)
+{
+    double total = 0;
+    bool any = false;
+
+    while (*s == ' ')
+        s++;
+    while (*s != '\0') {
+        char *end;
+        double v = strtod(s, &end);
+        double unit;
+
+        if (end == s || v < 0)
+            return -1;
+        switch (*end) {
+        case 's': unit = 1; break;
+        case 'm': unit = 60; break;
+        case 'h': unit = 3600; break;
+        case 'd': unit = 86400; break;
+        case 'w': unit = 7 * 86400; break;
+        default: return -1; /* a unit is required: "5" is ambiguous */
+        }
+        total += v * unit;
+        any = true;
+        s = end + 1;
+        while (*s == ' ')
+            s++;
+    }
+    if (!any || total <= 0)
+        return -1;
+    *secs = total;
+    return 0;
+}
+
+int format_parse_time(const char *s, double now, double *when)
+{
+    time_t t = (time_t)now;
+    struct tm tm;
+    const char *end;
+    double d;
+
+    while (*s == ' ')
+        s++;
+    if (strcmp(s, "now") == 0 || *s == '\0') {
+        *when = now;
+        return 0;
+    }
+    if (*s == '+') {
+        if (format_parse_duration(s + 1, &d) < 0)
+            return -1;
+        *when = now + d;
+        return 0;
+    }
+    localtime_r(&t, &tm);
+    tm.tm_sec = 0;
+    end = strptime(s, "%Y-%m-%d %H:%M", &tm);
+    if (end == NULL || *end != '\0') {
+        localtime_r(&t, &tm);
+        tm.tm_sec = 0;
+        end = strptime(s, "%H:%M", &tm);
+        if (end == NULL || *end != '\0')
+            return -1;
+        tm.tm_isdst = -1;
+        *when = (double)mktime(&tm);
+        if (*when < now)
+            *when += 86400; /* the next 14:30 */
+        return 0;
+    }
+    tm.tm_isdst = -1;
+    *when = (double)mktime(&tm);
+    return 0;
 }

@@ -27,4 +27,12 @@ char *format_flags(const struct mc_status *st, char *buf, size_t size);
 char *format_metric(const struct mc_metric *m, enum mc_metric_kind kind,
                     char *buf, size_t size);
 
+/* "90s", "30m", "2h", "1d", "1w", "1h30m" -> seconds; -1 when not that. */
+int format_parse_duration(const char *s, double *secs);
+/*
+ * A start time: "now", "+30m" (from now), "14:30" (the next one),
+ * "2026-11-26 14:30"; -1 when not that.
+ */
+int format_parse_time(const char *s, double now, double *when);
+
 #endif

@@ -20,6 +20,8 @@ static const char *const help_commands[] = {
     ":sort COLUMN [asc|desc] sort by a column",
     ":theme dark|light|mono change the colours",
     ":mouse on|off          mouse support",
+    ":dismiss               forget the failed actions",
+    ":reconnect             connect to the bastions again now",
     ":help                  this help",
     ":quit, :q              quit",
     NULL,

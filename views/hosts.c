@@ -210,8 +210,7 @@ static void hosts_draw_row(const struct listview *lv, const struct list_row *r,
     table_cell(tr, HC_STATE,
                format_state_role(st, model_status_handled(&h->st)),
                model_state_label(st));
-    table_cell(tr, HC_FLAGS, ROLE_DEFAULT,
-               format_flags(&h->st, buf, sizeof buf));
+    table_cell(tr, HC_FLAGS, listview_flags(lv, r, tr, buf, sizeof buf), buf);
     table_cell(tr, HC_SITE, ROLE_DEFAULT, s->name);
     table_cell(tr, HC_HOST, ROLE_DEFAULT, h->display_name);
     table_cell(tr, HC_ENV, ROLE_DEFAULT, h->env != NULL ? h->env : "-");
@@ -293,6 +292,7 @@ static void hosts_detail(const struct listview *lv, const struct list_row *r,
 
     detail_heading(d, h->display_name);
     detail_state(d, model_host_state(h), &h->st, "host", h->st.output);
+    listview_detail_triage(lv, r, d);
     detail_kv(d, "Host", "%s%s%s · %s · site %s", h->name,
               h->address != NULL ? " · " : "",
               h->address != NULL ? h->address : "",

@@ -7,10 +7,13 @@
 
 #include "backend/site.h"
 #include "backend/snapshot.h"
+#include "backend/triage.h"
 #include "backend/xalloc.h"
 #include "tui/text.h"
 #include "views/actions.h"
 #include "views/app.h"
+#include "views/format.h"
+#include "views/triage_form.h"
 
 #define LIST_WIDE_DETAIL 150 /* columns from which the pane goes right */
 
@@ -307,6 +310,114 @@ static void listview_mark_clear(struct listview *lv)
     listview_mark_index(lv);
 }
 
+/* ---- triage marks ---- */
+
+const struct triage_mark *listview_triage(const struct listview *lv,
+                                          const struct list_row *r)
+{
+    const struct mc_service *s = listview_service(lv, r);
+
+    return triage_get(listview_site(lv, r)->triage, listview_host(lv, r)->name,
+                      s != NULL ? s->name : NULL);
+}
+
+enum theme_role listview_flags(const struct listview *lv,
+                               const struct list_row *r,
+                               const struct table_row *tr, char *buf,
+                               size_t size)
+{
+    const struct mc_service *s = listview_service(lv, r);
+    const struct mc_status *st = s != NULL ? &s->st
+                                           : &listview_host(lv, r)->st;
+    const struct triage_mark *m = listview_triage(lv, r);
+    size_t n;
+
+    format_flags(st, buf, size);
+    if (m == NULL)
+        return tr->cursor ? ROLE_DEFAULT : ROLE_FLAG;
+    n = strlen(buf);
+    snprintf(buf + n, size - n, "%s%c", n > 0 ? " " : "",
+             m->state == TRIAGE_FAILED ? '!' : '*');
+    return m->state == TRIAGE_FAILED ? ROLE_STATUS_ERROR : ROLE_STALE;
+}
+
+void listview_detail_triage(const struct listview *lv,
+                            const struct list_row *r, struct detail *d)
+{
+    const struct triage_mark *m = listview_triage(lv, r);
+    char age[32];
+
+    if (m == NULL)
+        return;
+    format_age(m->sent, listview_now(lv), age, sizeof age);
+    if (m->state == TRIAGE_FAILED)
+        detail_kv(d, "Action", "%s FAILED %s ago: %s (:dismiss clears)",
+                  icinga_action_name(m->action), age, m->msg);
+    else
+        detail_kv(d, "Action", "%s %s (sent %s ago)",
+                  icinga_action_name(m->action),
+                  m->answered ? "accepted, waiting to see it" : "sent", age);
+}
+
+/* ---- action targets ---- */
+
+static bool listview_target_add(struct listview *lv, struct list_target **out,
+                                size_t *n, const char *site, const char *host,
+                                const char *svc)
+{
+    for (size_t i = 0; i < lv->app->nsites; i++) {
+        if (strcmp(lv->app->sites[i]->name, site) != 0)
+            continue;
+        *out = xreallocarray(*out, *n + 1, sizeof **out);
+        (*out)[*n].site = (uint32_t)i;
+        (*out)[*n].host = xstrdup(host);
+        (*out)[*n].service = svc != NULL && svc[0] != '\0' ? xstrdup(svc)
+                                                          : NULL;
+        (*n)++;
+        return true;
+    }
+    return false;
+}
+
+size_t listview_targets(struct listview *lv, struct list_target **out)
+{
+    size_t n = 0;
+
+    *out = NULL;
+    listview_sync(lv);
+    for (size_t i = 0; i < lv->nmarks; i++) {
+        /* marks are "site\thost\tservice" */
+        char *k = xstrdup(lv->marks[i]);
+        char *host = strchr(k, '\t'), *svc = host ? strchr(host + 1, '\t')
+                                                  : NULL;
+
+        if (svc != NULL) {
+            *host++ = '\0';
+            *svc++ = '\0';
+            listview_target_add(lv, out, &n, k, host, svc);
+        }
+        free(k);
+    }
+    if (lv->nmarks == 0 && lv->nrows > 0) {
+        const struct list_row *r = &lv->rows[lv->table.cur];
+        const struct mc_service *s = listview_service(lv, r);
+
+        listview_target_add(lv, out, &n, listview_site(lv, r)->name,
+                            listview_host(lv, r)->name,
+                            s != NULL ? s->name : NULL);
+    }
+    return n;
+}
+
+void listview_targets_free(struct list_target *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(t[i].host);
+        free(t[i].service);
+    }
+    free(t);
+}
+
 /* ---- drawing ---- */
 
 static void listview_draw_row(void *arg, size_t row, const struct table_row *tr)
@@ -535,6 +646,14 @@ enum view_result listview_action(void *v, int action)
     if ((r = listview_mark_action(lv, action)) == VIEW_DONE)
         return r;
     switch (action) {
+    case ACT_ACK:
+    case ACT_UNACK:
+    case ACT_DOWNTIME:
+    case ACT_UNDOWNTIME:
+    case ACT_RECHECK:
+    case ACT_COMMENT:
+        triage_form_open(lv->app, lv, action);
+        return VIEW_DONE;
     case ACT_SORT_NEXT:
     case ACT_SORT_PREV:
         listview_sort_step(lv, action == ACT_SORT_NEXT ? 1 : -1);

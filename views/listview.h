@@ -20,6 +20,7 @@
 struct app;
 struct site;
 struct listview;
+struct triage_mark;
 
 /* A row: a host (svc < 0) or a service of one site's snapshot. */
 struct list_row {
@@ -82,7 +83,21 @@ struct listview {
     unsigned toggles; /* view-specific switches */
 };
 
+/* An object an action applies to. */
+struct list_target {
+    uint32_t site;
+    char *host;
+    char *service; /* NULL for the host */
+};
+
 struct listview *listview_new(struct app *app, const struct list_ops *ops);
+/*
+ * The objects an action applies to: every marked row (shown or not),
+ * else the row under the cursor. Returns the count; free with
+ * listview_targets_free().
+ */
+size_t listview_targets(struct listview *lv, struct list_target **out);
+void listview_targets_free(struct list_target *t, size_t n);
 void listview_free(struct listview *lv);
 /* Add a candidate row while collecting. */
 void listview_push(struct listview *lv, uint32_t site, uint32_t host,
@@ -97,6 +112,17 @@ const struct mc_host *listview_host(const struct listview *lv,
 const struct mc_service *listview_service(const struct listview *lv,
                                           const struct list_row *r);
 bool listview_multi_site(const struct listview *lv);
+/* The triage action pending or failed on the row's object, or NULL. */
+const struct triage_mark *listview_triage(const struct listview *lv,
+                                          const struct list_row *r);
+/* Flags of a row: format_flags() plus '*' pending, '!' failed action. */
+enum theme_role listview_flags(const struct listview *lv,
+                               const struct list_row *r,
+                               const struct table_row *tr, char *buf,
+                               size_t size);
+/* Describe the row's pending or failed action in the detail pane. */
+void listview_detail_triage(const struct listview *lv,
+                            const struct list_row *r, struct detail *d);
 double listview_now(const struct listview *lv);
 
 /* A list view's view_ops: every callback but create is shared. */

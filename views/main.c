@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,10 +225,23 @@ static int main_theme(const struct options *o, const struct mc_config *cfg)
     return t;
 }
 
+/* The author of acknowledgements: the configuration's, else the login. */
+static const char *main_author(const struct mc_config *cfg)
+{
+    const struct passwd *pw;
+    const char *user = getenv("USER");
+
+    if (cfg->author != NULL)
+        return cfg->author;
+    if (user != NULL && user[0] != '\0')
+        return user;
+    pw = getpwuid(getuid());
+    return pw != NULL ? pw->pw_name : "mctop";
+}
+
 static int main_run(const struct options *o, struct mc_config *cfg)
 {
-    struct app_options ao = { !o->no_mouse && cfg->mouse, 0, o->frames,
-                              NULL };
+    struct app_options ao = { 0 };
     struct loop *loop = NULL;
     struct worker *worker = NULL;
     struct site **sites = NULL;
@@ -235,6 +249,10 @@ static int main_run(const struct options *o, struct mc_config *cfg)
     struct app app;
     int rc = 1;
 
+    ao.mouse = !o->no_mouse && cfg->mouse;
+    ao.readonly = o->readonly || cfg->readonly;
+    ao.author = main_author(cfg);
+    ao.frames = o->frames;
     if ((ao.theme = main_theme(o, cfg)) < 0)
         return 2;
     if (o->trace != NULL && (ao.trace = fopen(o->trace, "w")) == NULL) {

@@ -24,7 +24,7 @@ CACTI_SITE=/usr/share/cacti/site
 CACTI_CLI=/usr/share/cacti/cli
 CACTI_SOCK=$CACTI_DIR/db/mysqld.sock
 CACTI_COMMUNITY=mctop-lab-ro
-CACTI_BACKFILL=${CACTI_BACKFILL:-86400}   # seconds of history per graph
+CACTI_BACKFILL=${CACTI_BACKFILL:-21600}   # seconds of history per graph (6 h)
 if [ "$LAB_CACTI_PORT" = 80 ]; then
     CACTI_URL=http://$LAB_CACTI_IP/cacti
 else
@@ -51,11 +51,6 @@ cacti_php() {
     cacti_www php -d display_errors=stderr "$@"
 }
 
-# "... (id)" or "...: (id)" printed by Cacti's CLI tools -> id
-cacti_id() {
-    sed -n 's/.*(\([0-9][0-9]*\)).*/\1/p' | head -n 1
-}
-
 cacti_snmp_ok() {
     lab_ns "$LAB_NS_VPC" snmpget -v2c -c "$CACTI_COMMUNITY" -t 1 -r 0 \
         "$1:$LAB_SNMP_PORT" .1.3.6.1.2.1.1.5.0
@@ -73,7 +68,7 @@ cacti_login() {
         --data-urlencode "login_username=$1" \
         --data-urlencode "login_password=$(cat "$2")" "$CACTI_URL/index.php" &&
     lab_ns "$LAB_NS_VPC" curl -sS -m 10 -b "$3" "$CACTI_URL/graph_view.php" |
-        grep -q "Logged in as <span id='user'[^>]*>$1<"
+        grep -Eq "Logged in as (<span id='user'[^>]*>)?$1<"
 }
 
 # Ready: admin logs in and a graph exports at least 60 rows of history.
@@ -152,8 +147,11 @@ EOF
         for cacti_ip in $LAB_HOST_IPS; do
             cacti_agents="$cacti_agents,udp:$cacti_ip:$LAB_SNMP_PORT"
         done
-        cacti_src=10.77.0.0/24
+        cacti_src=$LAB_RANGE
     else
+        for cacti_n in 1 2 3; do
+            cacti_agents="$cacti_agents,udp:127.0.0.1:$(cacti_snmp_port $cacti_n)"
+        done
         cacti_src=127.0.0.1
     fi
     cat > "$CACTI_DIR/snmpd.conf" <<EOF
@@ -261,10 +259,31 @@ EOF
         { lab_fail cacti-setup "rebuild_poller_cache.php"; return 1; }
     cacti_timing "back-filled ${CACTI_BACKFILL}s of history"
 
-    # --- poller loop, the lab's cron: each poller.php run does six 10 s cycles
+    # What each graph draws from which RRD file (for tests and the SSH
+    # fallback): graph, host, title, legend, CDEF, file, DS name.
+    cacti_sql "$cacti_dbname" > "$CACTI_DIR/graphs.tsv" <<'EOF' ||
+SELECT gti.local_graph_id, gl.host_id, h.description, h.hostname, gtg.title_cache,
+  gti.text_format, IFNULL(c.name, ''), dtd.data_source_path, dtr.data_source_name
+FROM graph_templates_item gti
+JOIN graph_local gl ON gl.id = gti.local_graph_id
+JOIN host h ON h.id = gl.host_id
+JOIN graph_templates_graph gtg ON gtg.local_graph_id = gl.id
+JOIN data_template_rrd dtr ON dtr.id = gti.task_item_id
+JOIN data_template_data dtd ON dtd.local_data_id = dtr.local_data_id
+LEFT JOIN cdef c ON c.id = gti.cdef_id
+WHERE gti.local_graph_id > 0 AND gti.graph_type_id IN (4, 5, 6, 7, 8)
+ORDER BY gti.local_graph_id, gti.sequence;
+EOF
+        { lab_fail cacti-db "writing graphs.tsv"; return 1; }
+
+    # --- poller loop, the lab's cron: each poller.php run does six 10 s
+    #     cycles. poller.php lifts PHP's memory limit, and without its DB it
+    #     grows by GBs a minute: bound each run, and end the loop with the DB.
     lab_start cacti-poller "$LAB_NS_VPC" env PHP_INI_SCAN_DIR=":$CACTI_DIR/php" \
-        setpriv --reuid=www-data --regid=www-data --init-groups \
-        sh -c "while :; do php $CACTI_SITE/poller.php --force; sleep 1; done" || return 1
+        setpriv --reuid=www-data --regid=www-data --init-groups sh -c '
+        ulimit -v 2097152
+        while [ -S "$1" ]; do timeout 300 php "$2/poller.php" --force; sleep 1; done' \
+        sh "$CACTI_SOCK" "$CACTI_SITE" || return 1
 
     cacti_sql "$cacti_dbname" -e "SELECT gl.id FROM graph_local gl JOIN host h ON h.id=gl.host_id
         WHERE h.description='lab-snmp' ORDER BY gl.id LIMIT 1" > "$CACTI_DIR/ready-graph"
@@ -272,85 +291,147 @@ EOF
     cacti_timing "web answers a login and a 60-row export"
 }
 
-# Devices, graphs and the tree (DB name in $1).
+# SNMP port of agent N (0: lab-snmp, 1-3: the SSH hosts): one address each
+# in the vpc, one port each on 127.0.0.1 in loopback mode.
+cacti_snmp_port() {
+    if [ "$LAB_MODE" = netns ]; then echo "$LAB_SNMP_PORT"; else echo $((LAB_SNMP_PORT + $1)); fi
+}
+
+# Add a device; prints its id. DESCRIPTION ADDRESS add_device-options...
+cacti_add_device() {
+    cacti_a_d=$1 cacti_a_ip=$2; shift 2
+    cacti_a_out=$(cacti_php "$CACTI_CLI/add_device.php" --description="$cacti_a_d" \
+        --ip="$cacti_a_ip" "$@" 2>&1) || { printf '%s\n' "$cacti_a_out" >&2; return 1; }
+    printf '%s\n' "$cacti_a_out" | sed -n 's/^Success - new device-id: (\([0-9]*\))$/\1/p'
+}
+
+# Wait for the jobs in $cacti_jobs (a bare `wait` would wait for the
+# daemons too: they are this shell's children).
+cacti_jobs=""
+cacti_wait_jobs() {
+    for cacti_j in $cacti_jobs; do wait "$cacti_j"; done
+    cacti_jobs=""
+}
+
+# Devices, graphs, the tree and a second user (DB name in $1).
 cacti_devices() {
     cacti_d_db=$1
     cacti_lin=$(cacti_sql "$cacti_d_db" -e "SELECT id FROM host_template WHERE name='Local Linux Machine'")
     cacti_net=$(cacti_sql "$cacti_d_db" -e "SELECT id FROM host_template WHERE name='Net-SNMP Device'")
-    [ -n "$cacti_lin" ] && [ -n "$cacti_net" ] || return 1
-
-    # the Cacti machine itself: local scripts, no SNMP
-    cacti_h_cacti=$(cacti_php "$CACTI_CLI/add_device.php" --description=lab-cacti \
-        --ip="$LAB_CACTI_IP" --template="$cacti_lin" --avail=none --version=0 | cacti_id)
-    [ -n "$cacti_h_cacti" ] || return 1
-
-    # SNMP devices: the agent's own address and the Icinga SSH hosts'
-    # (dev-db-01 under another description: found only by address)
-    cacti_snmp_dev() {   # DESCRIPTION ADDRESS [extra add_device options]
-        cacti_s_d=$1 cacti_s_a=$2; shift 2
-        cacti_php "$CACTI_CLI/add_device.php" --description="$cacti_s_d" \
-            --ip="$cacti_s_a" --template="$cacti_net" --version=2 \
-            --community="$CACTI_COMMUNITY" --port="$LAB_SNMP_PORT" \
-            --avail=snmp --proxy "$@" | cacti_id
-    }
-    cacti_h_snmp=$(cacti_snmp_dev lab-snmp "$LAB_SNMP_IP")
-    set -- $(lab_host 1); cacti_h1=$(cacti_snmp_dev "$1" "$2")
-    set -- $(lab_host 2); cacti_h2=$(cacti_snmp_dev "$1" "$2")
-    set -- $(lab_host 3); cacti_h3=$(cacti_snmp_dev "db server ($1)" "$2")
-    [ -n "$cacti_h_snmp" ] && [ -n "$cacti_h1" ] && [ -n "$cacti_h2" ] &&
-        [ -n "$cacti_h3" ] || return 1
-    echo "devices: lab-cacti=$cacti_h_cacti lab-snmp=$cacti_h_snmp h1=$cacti_h1 h2=$cacti_h2 h3=$cacti_h3" \
-        >>"$LAB_RUN/logs/cacti-setup.log"
-
-    # traffic graphs of lo for every SNMP device
     cacti_q=$(cacti_sql "$cacti_d_db" -e "SELECT id FROM snmp_query WHERE name='SNMP - Interface Statistics'")
-    cacti_qt=$(cacti_sql "$cacti_d_db" -e "SELECT id FROM snmp_query_graph WHERE snmp_query_id='$cacti_q' AND name='In/Out Bits (64-bit)'")
+    [ -n "$cacti_lin" ] && [ -n "$cacti_net" ] && [ -n "$cacti_q" ] || return 1
+    # A light template for the SSH hosts: the full Net-SNMP one runs eight
+    # data queries per device and makes eleven graphs.
+    cacti_host=$(cacti_sql "$cacti_d_db" <<EOF
+INSERT INTO host_template (hash, name) VALUES (MD5('mctop-lab-host'), 'mctop lab SNMP host');
+SET @t = LAST_INSERT_ID();
+INSERT INTO host_template_graph (host_template_id, graph_template_id)
+  SELECT @t, id FROM graph_templates WHERE name IN
+  ('Net-SNMP - Load Average', 'Net-SNMP - Memory Usage', 'Net-SNMP - CPU Utilization');
+INSERT INTO host_template_snmp_query (host_template_id, snmp_query_id)
+  VALUES (@t, $cacti_q);
+SELECT @t;
+EOF
+    ) || return 1
+
+    # Five devices at once (each is a PHP process that mostly waits):
+    # the Cacti machine (local scripts), the SNMP agent's own address with
+    # the stock Net-SNMP template, and the Icinga SSH hosts by address;
+    # dev-db-01 under another description, so only its address matches.
+    cacti_opts="--version=2 --community=$CACTI_COMMUNITY --avail=snmp --proxy"
+    for cacti_n in 0 1 2 3 4; do
+        case $cacti_n in
+        0) set -- lab-cacti "$LAB_CACTI_IP" --template="$cacti_lin" --avail=none --version=0 --proxy ;;
+        1) set -- lab-snmp "$LAB_SNMP_IP" --template="$cacti_net" $cacti_opts \
+               --port="$(cacti_snmp_port 0)" ;;
+        *) set -- $(lab_host $((cacti_n - 1)))
+           [ "$cacti_n" = 4 ] && set -- "db server ($1)" "$2"
+           set -- "$1" "$2" --template="$cacti_host" $cacti_opts \
+               --port="$(cacti_snmp_port $((cacti_n - 1)))" ;;
+        esac
+        cacti_add_device "$@" > "$CACTI_DIR/dev-$cacti_n" 2>>"$LAB_RUN/logs/cacti-setup.log" &
+        cacti_jobs="$cacti_jobs $!"
+    done
+    cacti_wait_jobs
+    cacti_h=""
+    for cacti_n in 0 1 2 3 4; do
+        cacti_i=$(cat "$CACTI_DIR/dev-$cacti_n")
+        [ -n "$cacti_i" ] || { echo "device $cacti_n not added" >>"$LAB_RUN/logs/cacti-setup.log"; return 1; }
+        cacti_h="$cacti_h $cacti_i"
+    done
+    set -- $cacti_h
+    cacti_h_cacti=$1 cacti_h_snmp=$2 cacti_h1=$3 cacti_h2=$4 cacti_h3=$5
+    echo "devices: lab-cacti=$1 lab-snmp=$2 h1=$3 h2=$4 h3=$5" >>"$LAB_RUN/logs/cacti-setup.log"
+
+    # traffic on lo for every SNMP device, and the second user, at once
+    cacti_qt=$(cacti_sql "$cacti_d_db" -e "SELECT id FROM snmp_query_graph WHERE snmp_query_id=$cacti_q AND name='In/Out Bits (64-bit)'")
     cacti_gt=$(cacti_sql "$cacti_d_db" -e "SELECT graph_template_id FROM snmp_query_graph WHERE id='$cacti_qt'")
-    for cacti_h in $cacti_h_snmp $cacti_h1 $cacti_h2 $cacti_h3; do
-        cacti_php "$CACTI_CLI/add_graphs.php" --host-id="$cacti_h" --graph-type=ds \
+    for cacti_i in $cacti_h_snmp $cacti_h1 $cacti_h2 $cacti_h3; do
+        cacti_php "$CACTI_CLI/add_graphs.php" --host-id="$cacti_i" --graph-type=ds \
             --graph-template-id="$cacti_gt" --snmp-query-id="$cacti_q" \
             --snmp-query-type-id="$cacti_qt" --snmp-field=ifName --snmp-value=lo \
-            >>"$LAB_RUN/logs/cacti-setup.log" 2>&1 || return 1
+            > "$CACTI_DIR/graph-$cacti_i" 2>&1 &
+        cacti_jobs="$cacti_jobs $!"
     done
+    cacti_php "$CACTI_CLI/copy_user.php" guest viewer > "$CACTI_DIR/user" 2>&1 &
+    cacti_jobs="$cacti_jobs $!"
+    cacti_wait_jobs
+    cat "$CACTI_DIR"/graph-* "$CACTI_DIR/user" >>"$LAB_RUN/logs/cacti-setup.log"
+    for cacti_i in $cacti_h_snmp $cacti_h1 $cacti_h2 $cacti_h3; do
+        grep -q '^Graph Added' "$CACTI_DIR/graph-$cacti_i" || return 1
+    done
+    rm -f "$CACTI_DIR"/dev-* "$CACTI_DIR"/graph-* "$CACTI_DIR/user"
 
-    # tree "Lab": environments as headers, one nested header, one graph leaf
-    cacti_tree=$(cacti_php "$CACTI_CLI/add_tree.php" --type=tree --name=Lab --sort-method=alpha | cacti_id)
-    [ -n "$cacti_tree" ] || return 1
-    cacti_node() {   # PARENT NAME -> node id
-        if [ "$1" = 0 ]; then
-            cacti_php "$CACTI_CLI/add_tree.php" --type=node --node-type=header \
-                --tree-id="$cacti_tree" --name="$2" | cacti_id
-        else
-            cacti_php "$CACTI_CLI/add_tree.php" --type=node --node-type=header \
-                --tree-id="$cacti_tree" --parent-node="$1" --name="$2" | cacti_id
-        fi
-    }
-    cacti_leaf() {   # PARENT host|graph ID
-        cacti_php "$CACTI_CLI/add_tree.php" --type=node --node-type="$2" \
-            --tree-id="$cacti_tree" --parent-node="$1" --"$2"-id="$3" | grep -q 'node-id'
-    }
-    cacti_n_prd=$(cacti_node 0 Production) && cacti_n_web=$(cacti_node "$cacti_n_prd" Web) &&
-    cacti_n_tst=$(cacti_node 0 Test) && cacti_n_dev=$(cacti_node 0 Development) &&
-    cacti_n_inf=$(cacti_node 0 Infrastructure) || return 1
-    cacti_g_load=$(cacti_sql "$cacti_d_db" -e "SELECT gl.id FROM graph_local gl
-        JOIN graph_templates gt ON gt.id=gl.graph_template_id
-        WHERE gl.host_id=$cacti_h_cacti AND gt.name LIKE '%Load Average%' LIMIT 1")
-    cacti_leaf "$cacti_n_web" host "$cacti_h1" &&
-    cacti_leaf "$cacti_n_tst" host "$cacti_h2" &&
-    cacti_leaf "$cacti_n_dev" host "$cacti_h3" &&
-    cacti_leaf "$cacti_n_inf" host "$cacti_h_cacti" &&
-    cacti_leaf "$cacti_n_inf" host "$cacti_h_snmp" &&
-    cacti_leaf "$cacti_n_inf" graph "$cacti_g_load" || return 1
+    # The tree "Lab", written as Cacti's add_tree.php writes it (one SQL
+    # run instead of a dozen PHP processes): environments as headers, a
+    # nested header, host leaves and one graph leaf; alphabetic order.
+    cacti_sql "$cacti_d_db" <<EOF || return 1
+UPDATE user_auth SET password=MD5('$cacti_viewer'), must_change_password='', enabled='on'
+  WHERE username='viewer';
+INSERT INTO graph_tree (enabled, sort_type, name, sequence, user_id, last_modified, modified_by)
+  VALUES ('on', 2, 'Lab', 2, 1, NOW(), 1);
+SET @t = LAST_INSERT_ID();
+INSERT INTO graph_tree_items (parent, position, graph_tree_id, title, sort_children_type)
+  VALUES (0, 1, @t, 'Development', 2);
+SET @dev = LAST_INSERT_ID();
+INSERT INTO graph_tree_items (parent, position, graph_tree_id, title, sort_children_type)
+  VALUES (0, 2, @t, 'Infrastructure', 2);
+SET @inf = LAST_INSERT_ID();
+INSERT INTO graph_tree_items (parent, position, graph_tree_id, title, sort_children_type)
+  VALUES (0, 3, @t, 'Production', 2);
+SET @prd = LAST_INSERT_ID();
+INSERT INTO graph_tree_items (parent, position, graph_tree_id, title, sort_children_type)
+  VALUES (0, 4, @t, 'Test', 2);
+SET @tst = LAST_INSERT_ID();
+INSERT INTO graph_tree_items (parent, position, graph_tree_id, title, sort_children_type)
+  VALUES (@prd, 1, @t, 'Web', 2);
+SET @web = LAST_INSERT_ID();
+INSERT INTO graph_tree_items (parent, position, graph_tree_id, title, host_id, sort_children_type) VALUES
+  (@dev, 1, @t, '', $cacti_h3, 2), (@inf, 1, @t, '', $cacti_h_cacti, 2),
+  (@inf, 2, @t, '', $cacti_h_snmp, 2), (@web, 1, @t, '', $cacti_h1, 2),
+  (@tst, 1, @t, '', $cacti_h2, 2);
+INSERT INTO graph_tree_items (parent, position, graph_tree_id, title, local_graph_id, sort_children_type)
+  SELECT @inf, 3, @t, '', gl.id, 2 FROM graph_local gl
+  JOIN graph_templates gt ON gt.id = gl.graph_template_id
+  WHERE gl.host_id = $cacti_h_cacti AND gt.name = 'Unix - Load Average';
+EOF
+}
 
-    # a second, view-only user
-    cacti_php "$CACTI_CLI/copy_user.php" guest viewer >>"$LAB_RUN/logs/cacti-setup.log" 2>&1 &&
-    cacti_sql "$cacti_d_db" -e "UPDATE user_auth SET password=MD5('$cacti_viewer'),
-        must_change_password='', enabled='on' WHERE username='viewer'"
+# Stop NAME and everything in its process group (php -S workers, the
+# poller's children): the group is signalled here too, since lab_stop's
+# `kill -- -PID` is not understood by dash.
+cacti_stop() {
+    cacti_s_pid=$(cat "$LAB_RUN/pids/$1" 2>/dev/null) || return 0
+    kill -TERM -"$cacti_s_pid" 2>/dev/null
+    lab_stop "$1"
+    kill -KILL -"$cacti_s_pid" 2>/dev/null
+    return 0
 }
 
 cacti_down() {
+    # the poller before its DB (see the loop above)
     for cacti_p in cacti-poller cacti-web cacti-snmpd cacti-db; do
-        lab_stop "$cacti_p"
+        cacti_stop "$cacti_p"
     done
     rm -rf "$CACTI_DIR"
 }

@@ -153,6 +153,7 @@ icinga_reschedule() {
 }
 
 icinga_up() {
+    icinga_t0=$(lab_now)
     case ${LAB_SCALE:-} in
     '') ;;
     *[!0-9]*) lab_fail icinga "LAB_SCALE must be a number of hosts, not '$LAB_SCALE'"; return 1 ;;
@@ -169,6 +170,7 @@ icinga_up() {
     lab_start nrpe "$LAB_NS_VPC" /usr/sbin/nrpe -c "$LAB_NRPE_DIR/nrpe.cfg" -f -n || return 1
     lab_wait nrpe 20 lab_ns "$LAB_NS_VPC" /usr/lib/nagios/plugins/check_nrpe -n \
         -H "$LAB_NRPE_IP" -p "$LAB_NRPE_PORT" || return 1
+    lab_progress icinga "$icinga_t0" "nrpe answers"
 
     # Runs as root from the run dir (it would drop to nagios otherwise);
     # no -d, so the pid is the daemon's.
@@ -180,16 +182,15 @@ icinga_up() {
         -DApiBindHost="$LAB_ICINGA_IP" -DApiBindPort="$LAB_ICINGA_PORT" || return 1
     lab_wait icinga 120 icinga_curl -f -o /dev/null \
         "$LAB_ICINGA_URL/v1/status/IcingaApplication" || return 1
+    lab_progress icinga "$icinga_t0" "API answers"
 
     # Every object gets a real result within seconds instead of one
-    # check interval: force a recheck (one sent at the instant the API
-    # answers may be ignored, hence the second, and again while any is
-    # still pending).
-    sleep 1
+    # check interval: force a recheck of what is pending, now, after 1 s
+    # (one sent the instant the API answers may be ignored) and every 5 s.
     icinga_t=0
     icinga_deadline=$(( $(date +%s) + 120 ))
     while :; do
-        if [ $((icinga_t % 25)) -eq 0 ]; then
+        if [ $icinga_t -eq 5 ] || [ $((icinga_t % 25)) -eq 0 ]; then
             icinga_reschedule Host host && icinga_reschedule Service service ||
                 { lab_fail icinga "reschedule-check failed"; return 1; }
         fi
@@ -197,7 +198,7 @@ icinga_up() {
             { lab_fail icinga "the API stopped answering"; return 1; }
         case "$icinga_h$icinga_s" in
         *'"type":'*) ;;
-        *) break ;;
+        *) lab_progress icinga "$icinga_t0" "every host and service has a check result"; break ;;
         esac
         if ! lab_running icinga; then
             lab_fail icinga "exited while starting"; return 1

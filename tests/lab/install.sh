@@ -10,9 +10,10 @@
 # the package uses it, as it would anywhere else.
 set -eu
 
-# Lab core (bastion, Icinga 2, NRPE), search server, Cacti.
+# Lab core (bastion, Icinga 2, NRPE; jq for the lab tests), search
+# server, Cacti.
 CORE="icinga2 nagios-nrpe-server nagios-nrpe-plugin monitoring-plugins-basic
-      openssh-server openssh-client openssl curl iproute2"
+      openssh-server openssh-client openssl curl iproute2 jq"
 SEARCH="python3"
 CACTI_DEPS="mariadb-server mariadb-client snmpd snmp rrdtool php-cli php-mysql
             php-snmp"

@@ -10,9 +10,11 @@
 # after a failing step.
 set -u
 
-# Service modules in the order they are listed; each is optional only in
-# the sense that a missing file is reported, never silently skipped.
-LAB_MODULES=${LAB_MODULES:-"ssh icinga cacti search"}
+# Service modules: the core ones always run; the others run when their
+# file exists, and a missing one is reported, never silently skipped.
+# LAB_MODULES= (empty) starts the core only.
+LAB_CORE="ssh icinga"
+LAB_MODULES=${LAB_MODULES-"cacti search"}
 
 . "$(dirname "$0")/lib.sh"
 . "$LAB_DIR/netns.sh"
@@ -41,10 +43,14 @@ lab_dead() {
 # Source each module file that exists; sets MODS to the ones found.
 load_modules() {
     MODS=
-    for m in $LAB_MODULES; do
+    for m in $LAB_CORE $LAB_MODULES; do
+        case " $MODS " in *" $m "*) continue ;; esac
         if [ -f "$LAB_DIR/$m.sh" ]; then
             . "$LAB_DIR/$m.sh"
             MODS="$MODS $m"
+        elif [ "$m" = ssh ] || [ "$m" = icinga ]; then
+            echo "lab: the core module $LAB_DIR/$m.sh is missing" >&2
+            exit 1
         fi
     done
 }
@@ -98,8 +104,20 @@ EOF
     mv "$LAB_RUN/mctop.conf.tmp" "$LAB_RUN/mctop.conf"
 }
 
+# Stop module start-up shells ("name:pid ...") and whatever they run.
+stop_jobs() {
+    for mp in $1; do
+        kill -TERM -- "-${mp#*:}" 2>/dev/null
+    done
+    for mp in $1; do
+        wait "${mp#*:}" 2>/dev/null
+    done
+}
+
 # Stop every module (in parallel), whatever is left by pid, then the network.
 teardown() {
+    # every module there is, whatever LAB_MODULES says now
+    LAB_MODULES="$LAB_MODULES cacti search $(sed -n 's/^LAB_MODULES=//p' "$LAB_RUN/lab.state" 2>/dev/null)"
     load_modules
     td_pids=
     for m in $MODS; do
@@ -147,7 +165,8 @@ cmd_up() {
     } > "$LAB_RUN/lab.state"
 
     # From here on a failure or an interrupt tears down what was started.
-    trap 'echo "lab: interrupted; tearing down" >&2; trap - INT TERM; teardown; exit 1' INT TERM
+    UP_JOBS=
+    trap 'echo "lab: interrupted; tearing down" >&2; trap - INT TERM; stop_jobs "$UP_JOBS"; teardown; exit 1' INT TERM
 
     if ! netns_up; then
         teardown; exit 1
@@ -157,24 +176,42 @@ cmd_up() {
         case " $MODS " in *" $m "*) ;; *) echo "lab: $m: tests/lab/$m.sh not present, not started" ;; esac
     done
 
-    up_pids=
+    # Each module starts in a shell of its own session, so that a failure
+    # elsewhere can stop it at once (its daemons are stopped by pid).
+    running=
     for m in $MODS; do
-        ( t=$(lab_now); "${m}_up" && echo "lab: $m up in $(lab_since "$t") s" ) \
-            >"$LAB_RUN/logs/up-$m.out" 2>&1 &
-        up_pids="$up_pids $m:$!"
+        setsid sh -c '. "$(dirname "$0")/lib.sh" && . "$LAB_DIR/netns.sh" || exit 1
+            m=$1; shift
+            for mod in "$@"; do . "$LAB_DIR/$mod.sh" || exit 1; done
+            t=$(lab_now)
+            "${m}_up" && echo "lab: $m up in $(lab_since "$t") s"' \
+            "$LAB_DIR/lab.sh" "$m" $MODS >"$LAB_RUN/logs/up-$m.out" 2>&1 &
+        running="$running $m:$!"
     done
+    UP_JOBS=$running
     failed=
-    for mp in $up_pids; do
-        m=${mp%%:*}
-        if wait "${mp#*:}"; then
-            cat "$LAB_RUN/logs/up-$m.out"
-        else
-            failed="$failed $m"
-            echo "lab: $m failed:" >&2
-            sed 's/^/  /' "$LAB_RUN/logs/up-$m.out" >&2
-        fi
+    while [ -n "$running" ] && [ -z "$failed" ]; do
+        left=
+        for mp in $running; do
+            m=${mp%%:*}
+            if lab_alive "${mp#*:}"; then
+                left="$left $mp"
+            elif wait "${mp#*:}"; then
+                cat "$LAB_RUN/logs/up-$m.out"
+            else
+                failed="$failed $m"
+                echo "lab: $m failed:" >&2
+                sed 's/^/  /' "$LAB_RUN/logs/up-$m.out" >&2
+            fi
+        done
+        running=$left
+        [ -z "$running" ] || sleep 0.2
     done
     if [ -n "$failed" ]; then
+        stop_jobs "$running"
+        for mp in $running; do
+            echo "lab: ${mp%%:*}: stopped while starting (because of$failed)" >&2
+        done
         echo "lab: failed:$failed; tearing down what was started" >&2
         trap - INT TERM
         teardown

@@ -55,7 +55,14 @@ lab_start() {
 }
 
 lab_running() {
-    [ -f "$LAB_RUN/pids/$1" ] && kill -0 "$(cat "$LAB_RUN/pids/$1")" 2>/dev/null
+    [ -f "$LAB_RUN/pids/$1" ] && lab_alive "$(cat "$LAB_RUN/pids/$1")"
+}
+
+# Is PID a live process? A zombie is not: the daemons' parent is init
+# once their starter has exited, and init may take seconds to reap them.
+lab_alive() {
+    kill -0 "$1" 2>/dev/null || return 1
+    [ "$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)" != Z ]
 }
 
 # Stop NAME by its pid (and its process group): TERM, then KILL after 10 s.
@@ -63,10 +70,10 @@ lab_stop() {
     f=$LAB_RUN/pids/$1
     [ -f "$f" ] || return 0
     pid=$(cat "$f")
-    if kill -0 "$pid" 2>/dev/null; then
+    if lab_alive "$pid"; then
         kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
         i=0
-        while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do
+        while lab_alive "$pid" && [ $i -lt 100 ]; do
             sleep 0.1; i=$((i + 1))
         done
         kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || :
@@ -123,8 +130,11 @@ lab_subst() {
         LAB_NRPE_PORT LAB_CACTI_IP LAB_CACTI_PORT LAB_SNMP_IP LAB_SNMP_PORT \
         LAB_SEARCH_IP LAB_SEARCH_PORT LAB_KIBANA_PORT LAB_USER; do
         eval "lab_subst_val=\${$lab_subst_v-}"
-        # escape what sed's replacement treats specially
-        lab_subst_val=$(printf '%s' "$lab_subst_val" | sed 's/[\\|&]/\\&/g')
+        # escape what sed's replacement treats specially (rarely needed:
+        # spare the fork otherwise)
+        case $lab_subst_val in
+        *[\\\|\&]*) lab_subst_val=$(printf '%s' "$lab_subst_val" | sed 's/[\\|&]/\\&/g') ;;
+        esac
         lab_subst_sed="$lab_subst_sed s|@$lab_subst_v@|$lab_subst_val|g;"
     done
     sed "$lab_subst_sed" "$lab_subst_src" > "$lab_subst_dst.tmp" &&
@@ -136,3 +146,9 @@ lab_rand() { od -An -tx1 -N"${1:-16}" /dev/urandom | tr -d ' \n'; }
 
 # Seconds from START (a lab_now value) to now, one decimal.
 lab_since() { awk -v a="$1" -v b="$(lab_now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# lab_progress NAME START MESSAGE: "lab: NAME:  1.2s MESSAGE" on stderr,
+# START being a lab_now value (the modules' progress lines).
+lab_progress() {
+    printf 'lab: %s: %5.1fs %s\n' "$1" "$(lab_since "$2")" "$3" >&2
+}

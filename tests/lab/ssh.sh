@@ -60,6 +60,7 @@ ssh_keygen_once() {
 }
 
 ssh_up() {
+    ssh_t0=$(lab_now)
     mkdir -p "$LAB_SSH_DIR/hostkeys" || return 1
     # sshd's compiled-in privilege separation dir; shared, never removed
     mkdir -p /run/sshd || return 1
@@ -142,16 +143,17 @@ EOF
         fi
     done
 
-    # Ready means a real key login: the bastion, then each host through it.
+    # Ready: a real key login to the bastion; the hosts answer with their
+    # SSH banner in the vpc (a login through the bastion would cost two
+    # handshakes each; t_ssh_hosts.sh logs in to every host).
     lab_wait ssh-bastion 20 ssh -F "$LAB_SSH_CONFIG" lab-bastion true || return 1
-    ssh_pids=
+    lab_progress ssh "$ssh_t0" "bastion login works"
     for ssh_n in 1 2 3; do
-        lab_wait "ssh-host-$ssh_n" 20 ssh -F "$LAB_SSH_CONFIG" "lab-host-$ssh_n" true &
-        ssh_pids="$ssh_pids $!"
+        set -- $(lab_host $ssh_n)
+        lab_wait "ssh-host-$ssh_n" 20 lab_ns "$LAB_NS_VPC" \
+            /usr/lib/nagios/plugins/check_ssh -H "$2" -p "$3" -t 5 || return 1
     done
-    ssh_rc=0
-    for ssh_p in $ssh_pids; do wait "$ssh_p" || ssh_rc=1; done
-    return $ssh_rc
+    lab_progress ssh "$ssh_t0" "the 3 hosts' sshd answer"
 }
 
 ssh_down() {

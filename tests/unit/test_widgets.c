@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tui/dialog.h"
+#include "tui/form.h"
 #include "tui/keys.h"
 #include "tui/lineedit.h"
 #include "tui/meter.h"
@@ -218,6 +219,43 @@ START_TEST(test_dialogs)
 }
 END_TEST
 
+START_TEST(test_form_fields)
+{
+    static const char *const kinds[] = { "fixed", "flexible" };
+    struct form *fm = form_new("Schedule downtime", "Schedule");
+    size_t comment = form_add_text(fm, "Comment", "", NULL);
+    size_t sticky = form_add_toggle(fm, "Sticky", false);
+    size_t kind = form_add_choice(fm, "Type", kinds, 2, 0);
+
+    ck_assert_uint_eq(fm->cur, comment);
+    form_key(fm, 'o');
+    form_key(fm, 'k');
+    ck_assert_str_eq(form_text(fm, comment), "ok");
+    ck_assert_int_eq(form_key(fm, TK_ENTER), DIALOG_CONTINUE); /* next field */
+    ck_assert_uint_eq(fm->cur, sticky);
+    form_key(fm, TK_SPACE);
+    ck_assert(form_toggle(fm, sticky));
+    form_key(fm, TK_TAB);
+    form_key(fm, TK_RIGHT);
+    ck_assert_uint_eq(form_choice(fm, kind), 1);
+    form_key(fm, TK_RIGHT); /* wraps */
+    ck_assert_uint_eq(form_choice(fm, kind), 0);
+    form_key(fm, TK_UP);
+    ck_assert_uint_eq(fm->cur, sticky);
+    form_key(fm, 'x'); /* a text key on a toggle does nothing */
+    ck_assert_str_eq(form_text(fm, comment), "ok");
+    ck_assert(form_toggle(fm, sticky));
+    form_set_error(fm, "bad");
+    ck_assert_str_eq(fm->error, "bad");
+    form_key(fm, TK_BTAB);
+    ck_assert_int_eq(form_key(fm, TK_BTAB), DIALOG_CONTINUE);
+    ck_assert_uint_eq(fm->cur, 3); /* wrapped round to the button */
+    ck_assert_int_eq(form_key(fm, TK_ENTER), DIALOG_OK);
+    ck_assert_int_eq(form_key(fm, TK_ESC), DIALOG_CANCEL);
+    form_free(fm);
+}
+END_TEST
+
 Suite *widgets_suite(void)
 {
     Suite *s = suite_create("widgets");
@@ -231,6 +269,7 @@ Suite *widgets_suite(void)
     tcase_add_test(tc, test_lineedit_editing);
     tcase_add_test(tc, test_lineedit_history_and_completion);
     tcase_add_test(tc, test_dialogs);
+    tcase_add_test(tc, test_form_fields);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -60,7 +60,9 @@ foreach ($ids as $id) {
 	$start = intdiv($now - $span, $step) * $step;
 	$cmd   = str_replace('--start 0', '--start ' . $start, $src);
 	$file  = get_data_source_path($id, true);
-	@unlink($file);
+	if (file_exists($file)) {
+		unlink($file);
+	}
 	exec($cmd . ' 2>&1', $out, $rc);
 	if ($rc != 0) {
 		fwrite(STDERR, "backfill: create failed: " . implode("\n", $out) . "\n");
@@ -96,10 +98,20 @@ foreach ($ids as $id) {
 		}
 		$rows[] = $t . ':' . implode(':', $v);
 	}
-	foreach (array_chunk($rows, 1000) as $chunk) {
-		exec('/usr/bin/rrdtool update ' . escapeshellarg($file) . ' ' . implode(' ', $chunk) . ' 2>&1', $out, $rc);
-		if ($rc != 0) {
-			fwrite(STDERR, "backfill: update failed: " . implode("\n", $out) . "\n");
+	/* no shell: one command line this long would exceed the kernel's
+	   limit for a single argument (sh -c "...") */
+	foreach (array_chunk($rows, 2000) as $chunk) {
+		$p = proc_open(array_merge(array('/usr/bin/rrdtool', 'update', $file), $chunk),
+			array(1 => array('pipe', 'w'), 2 => array('pipe', 'w')), $pipes);
+		if (!is_resource($p)) {
+			fwrite(STDERR, "backfill: cannot run rrdtool\n");
+			exit(1);
+		}
+		$err = stream_get_contents($pipes[1]) . stream_get_contents($pipes[2]);
+		fclose($pipes[1]);
+		fclose($pipes[2]);
+		if (proc_close($p) != 0) {
+			fwrite(STDERR, "backfill: rrdtool update $file failed: $err\n");
 			exit(1);
 		}
 	}

@@ -53,6 +53,11 @@ def _word(k):
 
 def tokenize(text):
     """Split text into lower-cased tokens (the standard analyzer)."""
+    return [t for t, _s, _e in tokenize_spans(text)]
+
+
+def tokenize_spans(text):
+    """Tokens with their character offsets: [(token, start, end)]."""
     out = []
     n = len(text)
     i = 0
@@ -60,14 +65,14 @@ def tokenize(text):
     while i < n:
         k = classes[i]
         if k == _IDEO:
-            out.append(text[i])
+            out.append((text[i], i, i + 1))
             i += 1
             continue
         if k == _KATA:
             j = i
             while j < n and classes[j] == _KATA:
                 j += 1
-            out.append(text[i:j])
+            out.append((text[i:j], i, j))
             i = j
             continue
         if not _word(k):
@@ -93,10 +98,12 @@ def tokenize(text):
                     continue
             break
         tok = text[i:j].lower()
+        start = i
         while len(tok) > MAX_TOKEN:
-            out.append(tok[:MAX_TOKEN])
+            out.append((tok[:MAX_TOKEN], start, start + MAX_TOKEN))
             tok = tok[MAX_TOKEN:]
-        out.append(tok)
+            start += MAX_TOKEN
+        out.append((tok, start, j))
         i = j
     return out
 

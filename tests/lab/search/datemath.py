@@ -19,7 +19,7 @@ import datetime as dt
 import re
 import time
 
-from errors import cause, ShardFailure
+from errors import cause
 
 UTC = dt.timezone.utc
 DEFAULT_FORMAT = "strict_date_optional_time||epoch_millis"
@@ -536,5 +536,3 @@ def iso(ms):
     return format_ms(ms)
 
 
-__all__ = ["parse", "format_ms", "iso", "zone", "formatter", "DateError",
-           "FormatError", "now_ms", "ShardFailure"]

@@ -69,9 +69,8 @@ def _clean(c):
 
 def error(status, c, headers=None):
     """A top-level error: root_cause from the cause chain, then the cause."""
-    c = _clean(c)
-    body = {"error": dict(root_cause=[_root_only(r) for r in root_causes(c)],
-                          **c), "status": status}
+    roots = [_root_only(r) for r in root_causes(c)]
+    body = {"error": dict(root_cause=roots, **_clean(c)), "status": status}
     return EsError(status, body, headers)
 
 

@@ -353,7 +353,8 @@ def _num(v):
 
 def _enc(v, out, indent, level):
     if isinstance(v, Raw):
-        out.append(v.text)
+        # ?pretty re-renders stored JSON, as XContent's copy does.
+        out.append(v.text if not indent else dumps_level(loads(v.text), indent, level))
     elif isinstance(v, str):
         out.append(_str(v))
     elif v is None:
@@ -397,6 +398,12 @@ def _enc(v, out, indent, level):
         out.append("]")
     else:
         raise TypeError("cannot encode %r" % type(v))
+
+
+def dumps_level(v, indent, level):
+    out = []
+    _enc(v, out, indent, level)
+    return "".join(out)
 
 
 def dumps(v, pretty=False):

@@ -1,0 +1,39 @@
+#!/bin/sh
+# The plain SSH hosts, through the bastion: each runs a command and
+# returns its exit status, is the host it claims to be (address, host
+# key, hostname), and gives a PTY on request.
+. "$(dirname "$0")/testlib.sh"
+
+for n in 1 2 3; do
+    set -- $(lab_host $n)
+    name=$1 addr=$2 port=$3
+    out=$(lab_ssh "$name" 'echo "$(hostname) $SSH_CONNECTION"; exit 7' 2>&1)
+    rc=$?
+    [ $rc -eq 7 ] || fail "ssh $name: exit status $rc, not 7: $out"
+    set -- $out
+    [ "${4:-}" = "$addr" ] && [ "${5:-}" = "$port" ] ||
+        fail "ssh $name reached '$out', not $addr:$port"
+    if [ "$LAB_MODE" = netns ]; then
+        [ "$1" = "$name" ] || fail "ssh $name: hostname is '$1'"
+        # the connection comes from the bastion's vpc side
+        [ "$2" = "$LAB_VPC_GW" ] || fail "ssh $name: connection from $2, not the bastion ($LAB_VPC_GW)"
+    fi
+done
+ok "3 hosts through the bastion: commands run, exit status passed back, right address/host key/hostname"
+
+if [ "$LAB_MODE" = netns ]; then
+    set -- $(lab_host 2)
+    out=$(lab_ssh "$2" hostname 2>&1) || fail "ssh $2 (by address): $out"
+    [ "$out" = "$1" ] || fail "ssh $2 reached '$out', not $1"
+    ok "hosts are reachable by address too (Host 10.77.0.* uses ProxyJump)"
+fi
+
+set -- $(lab_host 1)
+out=$(lab_ssh "$1" tty 2>&1)
+[ "$out" = "not a tty" ] || fail "without -t: tty says '$out'"
+out=$(lab_ssh -tt "$1" 'tty; [ -t 0 ] && [ -t 1 ] && echo PTY-OK; exit 5' 2>&1 </dev/null)
+rc=$?
+out=$(printf '%s' "$out" | tr -d '\r')
+[ $rc -eq 5 ] || fail "ssh -tt: exit status $rc, not 5: $out"
+case $out in /dev/pts/*PTY-OK*) ;; *) fail "ssh -tt: no PTY: $out" ;; esac
+ok "a PTY on request: $(echo "$out" | head -n 1)"
