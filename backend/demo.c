@@ -299,10 +299,11 @@ static void detect_flapping(struct demo_chk *c, bool changed)
 /* --- events --- */
 
 static const char *const event_names[] = {
-    "CheckResult",     "StateChange",     "AcknowledgementSet",
-    "AcknowledgementCleared", "CommentAdded", "CommentRemoved",
-    "DowntimeAdded",   "DowntimeStarted", "DowntimeTriggered",
-    "DowntimeRemoved",
+    "CheckResult",        "StateChange",
+    "AcknowledgementSet", "AcknowledgementCleared",
+    "CommentAdded",       "CommentRemoved",
+    "DowntimeAdded",      "DowntimeStarted",
+    "DowntimeTriggered",  "DowntimeRemoved",
 };
 
 const char *demo_event_name(unsigned type)

@@ -47,9 +47,17 @@ size_t demo_service_count(const struct demo *d);
  *
  * Supported: /v1/objects/hosts[/NAME], /v1/objects/services[/HOST!SVC]
  * with `attrs`, `joins` (services: host.FIELD) and `filter` (the common
- * Icinga DSL subset, with filter_vars); /v1/events (POST, `queue` and
- * `types` required); /v1/status, /v1/status/IcingaApplication,
- * /v1/status/CIB. Without `attrs` every simulated attribute is sent.
+ * Icinga DSL subset, with filter_vars); /v1/objects/downtimes[/NAME] and
+ * /v1/objects/comments[/NAME] (`attrs`, `filter` on host.* / service.*);
+ * /v1/events (POST, `queue` and `types` required: check results, state
+ * changes, acknowledgements, comments, downtimes); /v1/actions (POST):
+ * acknowledge-problem, remove-acknowledgement, add-comment,
+ * remove-comment, schedule-downtime, remove-downtime, reschedule-check,
+ * with Icinga's per-object results and overall status (409 when mixed,
+ * 500 with an empty list when nothing matched); /v1/status,
+ * /v1/status/IcingaApplication, /v1/status/CIB. Without `attrs` every
+ * simulated attribute is sent. An action takes effect at the current
+ * simulated time (demo_advance first to act "now").
  */
 struct demo_reply *demo_request(struct demo *d, const char *method,
                                 const char *path, const char *body,

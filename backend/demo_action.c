@@ -200,10 +200,9 @@ static bool filter_targets(const struct demo *d, const cJSON *params,
         return false; /* no type, or not one the action takes */
     if (expr != NULL) {
         /* Comments and downtimes: filters see their host and service. */
-        f = demo_filter_new(expr,
-                            cJSON_GetObjectItemCaseSensitive(params,
-                                                             "filter_vars"),
-                            t == T_HOST ? DEMO_FS_HOST : DEMO_FS_SERVICE);
+        f = demo_filter_new(
+            expr, cJSON_GetObjectItemCaseSensitive(params, "filter_vars"),
+            t == T_HOST ? DEMO_FS_HOST : DEMO_FS_SERVICE);
         if (f == NULL)
             return false;
     }
@@ -221,8 +220,9 @@ static bool filter_targets(const struct demo *d, const cJSON *params,
             uint32_t obj = t == T_DOWNTIME ? d->dt[i].obj : d->cm[i].obj;
 
             if (f == NULL || demo_filter_match(f, d, obj, 0))
-                targets_add(ts, t, t == T_DOWNTIME ? d->dt[i].legacy_id
-                                                   : d->cm[i].legacy_id);
+                targets_add(ts, t,
+                            t == T_DOWNTIME ? d->dt[i].legacy_id
+                                            : d->cm[i].legacy_id);
         }
     }
     demo_filter_free(f);
@@ -362,8 +362,9 @@ static void act_downtime(struct run *r, uint32_t id, const char *name)
             i = demo_downtime_by_id(d, child);
             demo_note_name(d, h->svc_first + k, d->dt[i].uuid, dname,
                            sizeof(dname));
-            buf_printf(&r->out, "%s{\"legacy_id\":%u,\"name\":",
-                       k > 0 ? "," : "", (unsigned)child);
+            buf_printf(&r->out,
+                       "%s{\"legacy_id\":%u,\"name\":", k > 0 ? "," : "",
+                       (unsigned)child);
             buf_json_str(&r->out, dname);
             buf_putc(&r->out, '}');
         }
@@ -412,10 +413,9 @@ static void act_comment(struct run *r, uint32_t id, const char *name)
         result(r, 400, "Comments require author and comment.");
         return;
     }
-    legacy = demo_comment_add(d, id, 1, param_text(p, "author"),
-                              param_text(p, "comment"),
-                              has(p, "expiry") ? param_num(p, "expiry") : 0,
-                              false, false, d->now);
+    legacy = demo_comment_add(
+        d, id, 1, param_text(p, "author"), param_text(p, "comment"),
+        has(p, "expiry") ? param_num(p, "expiry") : 0, false, false, d->now);
     demo_note_name(d, id, d->cm[demo_comment_by_id(d, legacy)].uuid, cname,
                    sizeof(cname));
     result_begin(r, 200);
@@ -462,8 +462,7 @@ static void act_checkable(struct run *r, int act, uint32_t id)
                         has(r->params, "next_check")
                             ? param_num(r->params, "next_check")
                             : d->now);
-        result(r, 200, "Successfully rescheduled check for object '%s'.",
-               name);
+        result(r, 200, "Successfully rescheduled check for object '%s'.", name);
         break;
     }
 }

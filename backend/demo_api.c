@@ -13,9 +13,9 @@
 
 /* Object types Icinga knows besides hosts and services: empty lists. */
 static const char *const other_types[] = {
-    "apiusers",      "checkcommands", "dependencies",       "endpoints",
-    "eventcommands", "hostgroups",    "notifications",      "scheduleddowntimes",
-    "servicegroups", "timeperiods",   "usergroups",         "users",
+    "apiusers",      "checkcommands", "dependencies",  "endpoints",
+    "eventcommands", "hostgroups",    "notifications", "scheduleddowntimes",
+    "servicegroups", "timeperiods",   "usergroups",    "users",
     "zones",
 };
 
@@ -149,8 +149,7 @@ const char *demo_param_str(const cJSON *params, const char *name)
     return cJSON_IsString(p) ? p->valuestring : NULL;
 }
 
-uint32_t demo_find_object(const struct demo *d, bool service,
-                          const char *name)
+uint32_t demo_find_object(const struct demo *d, bool service, const char *name)
 {
     const char *bang = service ? strchr(name, '!') : NULL;
     size_t hlen = bang != NULL ? (size_t)(bang - name) : strlen(name);
@@ -235,8 +234,8 @@ static struct demo_reply *objects(struct demo *d, bool service,
         demo_reply_free(r);
         if (bad == NULL)
             return demo_reply_error(d, status, 400,
-                               "Invalid type for 'attrs' attribute "
-                               "specified. Array type is required.");
+                                    "Invalid type for 'attrs' attribute "
+                                    "specified. Array type is required.");
         snprintf(msg, sizeof(msg), "Invalid field specified: %s", bad);
         return demo_reply_error(d, status, 400, msg);
     }
@@ -283,10 +282,10 @@ static struct demo_reply *events(struct demo *d, const cJSON *params,
 
     if (demo_param_str(params, "queue") == NULL)
         return demo_reply_error(d, status, 400,
-                           "'queue' query parameter is required.");
+                                "'queue' query parameter is required.");
     if (!cJSON_IsArray(types) || cJSON_GetArraySize(types) == 0)
         return demo_reply_error(d, status, 400,
-                           "'types' query parameter is required.");
+                                "'types' query parameter is required.");
     r = demo_reply_new(d, DEMO_REPLY_EVENTS);
     cJSON_ArrayForEach(it, types)
     {
@@ -299,7 +298,8 @@ static struct demo_reply *events(struct demo *d, const cJSON *params,
             DEMO_FS_EVENT);
         if (r->filter == NULL) {
             demo_reply_free(r);
-            return demo_reply_error(d, status, 400, "Invalid filter specified.");
+            return demo_reply_error(d, status, 400,
+                                    "Invalid filter specified.");
         }
     }
     *status = 200;
@@ -480,7 +480,8 @@ static struct demo_reply *route(struct demo *d, const char *method,
         return route_objects(d, p + 11, params, status);
     if (strcmp(p, "v1/events") == 0 && post)
         return events(d, params, status);
-    if (strncmp(p, "v1/actions/", 11) == 0 && post && strchr(p + 11, '/') == NULL)
+    if (strncmp(p, "v1/actions/", 11) == 0 && post &&
+        strchr(p + 11, '/') == NULL)
         return demo_action(d, p + 11, params, status);
     if (get && strcmp(p, "v1/status") == 0)
         return status_reply(d, "", status);

@@ -15,11 +15,11 @@
 
 /* Comment attributes in Icinga's (sorted) order. */
 static const char *const comment_attrs[] = {
-    "__name",       "author",          "entry_time", "entry_type",
-    "expire_time",  "host_name",       "legacy_id",  "name",
-    "package",      "persistent",      "service_name", "source_location",
-    "sticky",       "templates",       "text",       "type",
-    "version",      "zone",
+    "__name",      "author",     "entry_time",   "entry_type",
+    "expire_time", "host_name",  "legacy_id",    "name",
+    "package",     "persistent", "service_name", "source_location",
+    "sticky",      "templates",  "text",         "type",
+    "version",     "zone",
 };
 #define COMMENT_NATTRS (sizeof(comment_attrs) / sizeof(comment_attrs[0]))
 
@@ -277,8 +277,7 @@ void demo_ack_set(struct demo *d, uint32_t obj, const char *author,
     struct buf line = { 0 };
     double ts;
 
-    demo_comment_add(d, obj, 4, author, comment, expiry, persistent, sticky,
-                     t);
+    demo_comment_add(d, obj, 4, author, comment, expiry, persistent, sticky, t);
     c->ack = sticky ? 2 : 1;
     c->ack_change = demo_round_us(t);
     c->ack_expiry = expiry > 0 ? expiry : 0;

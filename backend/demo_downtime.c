@@ -18,18 +18,36 @@
 
 /* Downtime attributes in Icinga's (sorted) order. */
 static const char *const dt_attrs[] = {
-    "__name",         "author",       "authoritative_zone",
-    "comment",        "config_owner", "config_owner_hash",
-    "duration",       "end_time",     "entry_time",
-    "fixed",          "host_name",    "legacy_id",
-    "name",           "package",      "parent",
-    "remove_time",    "scheduled_by", "service_name",
-    "source_location", "start_time",  "templates",
-    "trigger_time",   "triggered_by", "triggers",
-    "type",           "version",      "was_cancelled",
+    "__name",
+    "author",
+    "authoritative_zone",
+    "comment",
+    "config_owner",
+    "config_owner_hash",
+    "duration",
+    "end_time",
+    "entry_time",
+    "fixed",
+    "host_name",
+    "legacy_id",
+    "name",
+    "package",
+    "parent",
+    "remove_time",
+    "scheduled_by",
+    "service_name",
+    "source_location",
+    "start_time",
+    "templates",
+    "trigger_time",
+    "triggered_by",
+    "triggers",
+    "type",
+    "version",
+    "was_cancelled",
     "zone",
 };
-#define DT_NATTRS (sizeof(dt_attrs) / sizeof(dt_attrs[0]))
+#define DT_NATTRS        (sizeof(dt_attrs) / sizeof(dt_attrs[0]))
 #define DT_WAS_CANCELLED 26
 /* Events carry every attribute but was_cancelled. */
 #define DT_EVENT_MASK (((1ull << DT_NATTRS) - 1) & ~(1ull << DT_WAS_CANCELLED))
@@ -92,8 +110,8 @@ static void dt_attr(struct buf *b, const struct demo *d,
         demo_json_ts(b, x->removed);
         return;
     case 17:
-        buf_json_str(b, o->kind != DEMO_KIND_HOST ? demo_kind_name(o->kind)
-                                                  : "");
+        buf_json_str(b,
+                     o->kind != DEMO_KIND_HOST ? demo_kind_name(o->kind) : "");
         return;
     case 18:
         demo_source_location(b, d, true, full);
@@ -375,7 +393,9 @@ void demo_notes_init(struct demo *d)
                                          "firmware updates"
                                        : "Known issue, fix scheduled",
                                   demo_round_us(d->t0 + o->dt_start),
-                                  demo_round_us(d->t0 + o->dt_end), 0, true };
+                                  demo_round_us(d->t0 + o->dt_end),
+                                  0,
+                                  true };
         uint32_t parent;
 
         if (!(o->flags & DEMO_F_DOWNTIME) ||
@@ -468,7 +488,8 @@ static void list_entry(struct buf *b, const struct demo *d, bool downtimes,
     }
     buf_puts(b, ",\"joins\":{},\"meta\":{},\"name\":");
     buf_json_str(b, full);
-    buf_puts(b, downtimes ? ",\"type\":\"Downtime\"}" : ",\"type\":\"Comment\"}");
+    buf_puts(b,
+             downtimes ? ",\"type\":\"Downtime\"}" : ",\"type\":\"Comment\"}");
 }
 
 struct demo_reply *demo_notes_list(struct demo *d, bool downtimes,
@@ -502,10 +523,9 @@ struct demo_reply *demo_notes_list(struct demo *d, bool downtimes,
     }
     /* Filters see the object's host and service, as Icinga joins them. */
     if (filter != NULL) {
-        f = demo_filter_new(filter,
-                            cJSON_GetObjectItemCaseSensitive(params,
-                                                             "filter_vars"),
-                            DEMO_FS_SERVICE);
+        f = demo_filter_new(
+            filter, cJSON_GetObjectItemCaseSensitive(params, "filter_vars"),
+            DEMO_FS_SERVICE);
         if (f == NULL)
             return demo_reply_error(d, status, 404, "No objects found.");
     }

@@ -97,8 +97,8 @@ struct demo_chk {
     uint8_t prev_state; /* vars_before */
     uint8_t prev_type;
     uint8_t prev_attempt;
-    uint8_t cause; /* enum demo_cause */
-    uint8_t ack;   /* 0 none, 1 normal, 2 sticky */
+    uint8_t cause;     /* enum demo_cause */
+    uint8_t ack;       /* 0 none, 1 normal, 2 sticky */
     uint8_t dt_flex;   /* flexible downtimes waiting for a problem */
     uint16_t dt_depth; /* downtimes in effect */
     double ack_expiry; /* 0: none */
@@ -306,8 +306,7 @@ struct demo_reply *demo_reply_error(struct demo *d, int *status, int code,
 /* A scalar parameter: a string, or the last string of an array. */
 const char *demo_param_str(const struct cJSON *params, const char *name);
 /* A host or service ("host!service") by name, or UINT32_MAX. */
-uint32_t demo_find_object(const struct demo *d, bool service,
-                          const char *name);
+uint32_t demo_find_object(const struct demo *d, bool service, const char *name);
 
 /* demo_action.c: POST /v1/actions/<name>. */
 struct demo_reply *demo_action(struct demo *d, const char *name,
@@ -371,8 +370,7 @@ void demo_notes_init(struct demo *d);
 void demo_notes_free(struct demo *d);
 /* GET /v1/objects/downtimes[/NAME] and /v1/objects/comments[/NAME]. */
 struct demo_reply *demo_notes_list(struct demo *d, bool downtimes,
-                                   const char *name,
-                                   const struct cJSON *params,
+                                   const char *name, const struct cJSON *params,
                                    int *status);
 
 #endif

@@ -320,8 +320,8 @@ void demo_json_event(struct buf *b, const struct demo *d, uint32_t id,
     put_bool(b, c->ack != 0);
     buf_puts(b, ",\"check_result\":");
     demo_json_check_result(b, d, id);
-    buf_printf(b, ",\"downtime_depth\":%d,\"host\":",
-               demo_downtime_depth(d, id));
+    buf_printf(b,
+               ",\"downtime_depth\":%d,\"host\":", demo_downtime_depth(d, id));
     buf_json_str(b, d->host[o->host].name);
     if (o->kind != DEMO_KIND_HOST) {
         buf_puts(b, ",\"service\":");

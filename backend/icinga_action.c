@@ -147,8 +147,9 @@ static void add_filter(cJSON *body, const struct icinga_target *t,
         if (i > 0)
             buf_puts(&f, " || ");
         if (services)
-            buf_printf(&f, k > 1 ? "(host.name==h%zu && service.name==s%zu)"
-                                 : "host.name==h%zu && service.name==s%zu",
+            buf_printf(&f,
+                       k > 1 ? "(host.name==h%zu && service.name==s%zu)"
+                             : "host.name==h%zu && service.name==s%zu",
                        i, i);
         else
             buf_printf(&f, "host.name==h%zu", i);
@@ -242,8 +243,9 @@ int icinga_action_build(enum icinga_action a,
             return err_set(err, "%s: object %zu has no host name",
                            icinga_action_name(a), i + 1);
         if (t[i].service != NULL && t[i].service[0] == '\0')
-            return err_set(err, "%s: object %zu (%s) has an empty service "
-                                "name",
+            return err_set(err,
+                           "%s: object %zu (%s) has an empty service "
+                           "name",
                            icinga_action_name(a), i + 1, t[i].host);
     }
     for (int services = 0; services <= 1; services++) {
@@ -319,43 +321,41 @@ static char *named_for_object(const char *status, const char *head,
     return between(at, "' for object '", "'.");
 }
 
-/* "... for object 'X' and N child downtimes." */
-static char *removed_all(const char *status, int *children)
+/*
+ * "<head>X' and N child downtimes.": X (up to the last "' and ", the name
+ * may hold one) and N.
+ */
+static char *before_children(const char *status, const char *head,
+                             int *children)
 {
-    static const char head[] = "Successfully removed all downtimes for object '";
-    const char *tail;
+    const char *tail = NULL;
+    size_t lh = strlen(head);
 
     if (!starts(status, head))
         return NULL;
-    tail = strstr(status, "' and ");
-    for (const char *p = tail; p != NULL; p = strstr(p + 1, "' and "))
-        tail = p; /* the last one: the name may hold "' and " */
-    if (tail == NULL || tail < status + strlen(head))
-        return NULL;
-    *children = (int)strtol(tail + 6, NULL, 10);
-    return xstrndup(status + strlen(head),
-                    (size_t)(tail - status) - strlen(head));
-}
-
-/* "Successfully removed downtime 'N' and K child downtimes." */
-static char *removed_one(const char *status, int *children)
-{
-    static const char head[] = "Successfully removed downtime '";
-    const char *tail;
-    char *dt, *obj;
-
-    if (!starts(status, head))
-        return NULL;
-    tail = NULL;
     for (const char *p = strstr(status, "' and "); p != NULL;
          p = strstr(p + 1, "' and "))
         tail = p;
-    if (tail == NULL || tail < status + strlen(head))
+    if (tail == NULL || tail < status + lh)
         return NULL;
     *children = (int)strtol(tail + 6, NULL, 10);
-    dt = xstrndup(status + strlen(head),
-                  (size_t)(tail - status) - strlen(head));
-    obj = object_of(dt);
+    return xstrndup(status + lh, (size_t)(tail - status) - lh);
+}
+
+/* "Successfully removed all downtimes for object 'X' and N child ..." */
+static char *removed_all(const char *status, int *children)
+{
+    return before_children(
+        status, "Successfully removed all downtimes for object '", children);
+}
+
+/* "Successfully removed downtime 'N' and K child downtimes.": N's object. */
+static char *removed_one(const char *status, int *children)
+{
+    char *dt =
+        before_children(status, "Successfully removed downtime '", children);
+    char *obj = object_of(dt);
+
     free(dt);
     return obj;
 }
@@ -364,8 +364,8 @@ static char *removed_one(const char *status, int *children)
 static char *bare_name(const char *status)
 {
     static const char *const heads[] = { "Service ", "Host " };
-    static const char *const tails[] = { " is already acknowledged.",
-                                         " is OK.", " is UP." };
+    static const char *const tails[] = { " is already acknowledged.", " is OK.",
+                                         " is UP." };
     char *x;
 
     for (size_t h = 0; h < 2; h++)
@@ -406,14 +406,13 @@ static char *result_object(const cJSON *it, const char *status, int *children)
             return x;
     if ((x = named_for_object(status, "Successfully scheduled downtime '",
                               name)) != NULL ||
-        (x = named_for_object(status, "Successfully added comment '",
-                              name)) != NULL)
+        (x = named_for_object(status, "Successfully added comment '", name)) !=
+            NULL)
         return x;
     if ((x = removed_all(status, children)) != NULL ||
         (x = removed_one(status, children)) != NULL)
         return x;
-    if ((x = between(status, "Successfully removed comment '", "'.")) !=
-        NULL) {
+    if ((x = between(status, "Successfully removed comment '", "'.")) != NULL) {
         char *obj = object_of(x);
 
         free(x);
@@ -422,8 +421,8 @@ static char *result_object(const cJSON *it, const char *status, int *children)
     if ((x = bare_name(status)) != NULL)
         return x;
     /* A downtime result whose text we do not know: its name says. */
-    if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(it,
-                                                       "service_downtimes")))
+    if (cJSON_IsArray(
+            cJSON_GetObjectItemCaseSensitive(it, "service_downtimes")))
         return object_of(name);
     return NULL;
 }
@@ -437,7 +436,8 @@ static int parse_entry(const cJSON *it, size_t i,
 
     if (!cJSON_IsObject(it))
         return err_set(err, "action result %zu is not an object", i + 1);
-    if (!cJSON_IsNumber(code) || code->valuedouble != floor(code->valuedouble) ||
+    if (!cJSON_IsNumber(code) ||
+        code->valuedouble != floor(code->valuedouble) ||
         code->valuedouble < 100 || code->valuedouble > 599)
         return err_set(err, "action result %zu has no valid \"code\"", i + 1);
     if (status == NULL)

@@ -77,8 +77,8 @@ struct icinga_action_result {
      * request, see icinga_action_result_for().
      */
     char *name;
-    int code;     /* the object's own code: 200, 409, 400, ... */
-    char *status; /* Icinga's text for it; never NULL */
+    int code;       /* the object's own code: 200, 409, 400, ... */
+    char *status;   /* Icinga's text for it; never NULL */
     char *downtime; /* schedule-downtime: the new downtime's full name */
     int children;   /* downtimes: child downtimes scheduled or removed */
 };

@@ -16,6 +16,7 @@
 
 #define TRIAGE_RESYNC_S 20  /* accepted but not seen: fetch again */
 #define TRIAGE_GIVE_UP_S 60 /* still not seen: say so */
+#define TRIAGE_CHUNK 100    /* objects per request */
 
 struct triage {
     struct site *site;
@@ -344,12 +345,18 @@ int triage_submit(struct triage *t, enum icinga_action a,
     if (t->site->http == NULL || t->site->conn != SITE_CONNECTED)
         return err_set(err, "%s is not connected: nothing was sent",
                        t->site->name);
-    if (icinga_action_build(a, p, targets, n, rq, &nrq, err) < 0)
-        return -1;
-    for (size_t i = 0; i < nrq; i++) {
-        if (rc == 0 && triage_send(t, a, p, &rq[i], targets, n, err) < 0)
-            rc = -1;
-        icinga_request_clear(&rq[i]);
+    /* Chunks keep each filter expression (one || per object) modest. */
+    for (size_t at = 0; at < n && rc == 0; at += TRIAGE_CHUNK) {
+        size_t k = n - at < TRIAGE_CHUNK ? n - at : TRIAGE_CHUNK;
+
+        if (icinga_action_build(a, p, targets + at, k, rq, &nrq, err) < 0)
+            return -1;
+        for (size_t i = 0; i < nrq; i++) {
+            if (rc == 0 &&
+                triage_send(t, a, p, &rq[i], targets + at, k, err) < 0)
+                rc = -1;
+            icinga_request_clear(&rq[i]);
+        }
     }
     site_touch(t->site);
     return rc;

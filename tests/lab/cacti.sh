@@ -18,11 +18,15 @@
 # any, is never contacted; cacti_up checks which server PHP really reached.
 # RRD files live in run/cacti/rra: the back-fill makes every data source
 # path absolute, so /var/lib/cacti/rra is not used either.
+# MariaDB's datadir is a directory in /dev/shm (run/cacti/db links to it):
+# on a VM disk every CREATE TABLE waits for fsync, and the schema, the
+# templates and the devices then take ten times longer. CACTI_DB_TMPFS=0,
+# or a /dev/shm with less than 256 MB free, keeps it in run/cacti/db.
 
 CACTI_DIR=$LAB_RUN/cacti
 CACTI_SITE=/usr/share/cacti/site
 CACTI_CLI=/usr/share/cacti/cli
-CACTI_SOCK=$CACTI_DIR/db/mysqld.sock
+CACTI_SOCK=$CACTI_DIR/mysql/mysqld.sock
 CACTI_COMMUNITY=mctop-lab-ro
 CACTI_BACKFILL=${CACTI_BACKFILL:-21600}   # seconds of history per graph (6 h)
 if [ "$LAB_CACTI_PORT" = 80 ]; then
@@ -85,6 +89,19 @@ cacti_timing() {
     printf 'lab: cacti: %5.1fs %s\n' "$(awk -v a="$cacti_t0" -v b="$(lab_now)" 'BEGIN { print b - a }')" "$*" >&2
 }
 
+# The lab DB's setup (schema, templates, devices, graphs, tree, users) is
+# kept as a dump in run/cacti-cache, keyed by everything it depends on, and
+# a later up loads it into its fresh DB instead of running Cacti's CLI
+# tools again (about 15 s less). So is MariaDB's freshly initialised
+# datadir. CACTI_CACHE=0 ignores both; `rm -rf run/cacti-cache` drops them.
+CACTI_CACHE_DIR=$LAB_RUN/cacti-cache
+cacti_cache_key() {
+    { cat "$LAB_DIR/cacti.sh" "$LAB_DIR/lab.env" /usr/share/cacti/conf_templates/cacti.sql \
+        "$CACTI_SITE/include/cacti_version" /etc/cacti/debian.php
+      echo "$LAB_MODE $CACTI_DIR $(lab_host 1) $(lab_host 2) $(lab_host 3)"
+      /usr/sbin/mariadbd --version; } | md5sum | cut -c1-16
+}
+
 cacti_up() {
     cacti_t0=$(lab_now)
     for cacti_p in /usr/sbin/mariadbd /usr/sbin/snmpd /usr/bin/rrdtool \
@@ -103,13 +120,13 @@ cacti_up() {
     fi
 
     # --- fresh state
-    rm -rf "$CACTI_DIR"
-    mkdir -p "$CACTI_DIR/db" "$CACTI_DIR/php" "$CACTI_DIR/rra" \
-        "$CACTI_DIR/sessions" "$CACTI_DIR/www" "$CACTI_DIR/snmp" || return 1
+    cacti_rm_dir
+    mkdir -p "$CACTI_DIR/php" "$CACTI_DIR/rra" "$CACTI_DIR/sessions" "$CACTI_DIR/mysql" \
+        "$CACTI_DIR/www" "$CACTI_DIR/snmp" "$CACTI_CACHE_DIR" || return 1
     chmod 755 "$CACTI_DIR"
-    chown mysql:mysql "$CACTI_DIR/db"
+    chmod 700 "$CACTI_CACHE_DIR" "$CACTI_DIR/sessions" "$CACTI_DIR/snmp"
     chown www-data:www-data "$CACTI_DIR/rra" "$CACTI_DIR/sessions"
-    chmod 700 "$CACTI_DIR/sessions" "$CACTI_DIR/snmp"
+    chown mysql:mysql "$CACTI_DIR/mysql"
     ln -s "$CACTI_SITE" "$CACTI_DIR/www/cacti"
     : > "$LAB_RUN/logs/cacti.log"
     chown www-data:www-data "$LAB_RUN/logs/cacti.log"
@@ -127,21 +144,42 @@ EOF
     lab_rand 12 > "$CACTI_DIR/pass"
     lab_rand 12 > "$CACTI_DIR/pass-viewer"
     chmod 600 "$CACTI_DIR/pass" "$CACTI_DIR/pass-viewer"
+    cacti_key=$(cacti_cache_key)
+    cacti_dump=$CACTI_CACHE_DIR/db-$cacti_key.sql
+    cacti_pristine=$CACTI_CACHE_DIR/datadir-$cacti_key
+    if [ "${CACTI_CACHE:-1}" = 0 ]; then cacti_dump=/nonexistent; cacti_pristine=/nonexistent; fi
 
     # --- MariaDB: own datadir and socket, no networking, no /etc/mysql
-    mariadb-install-db --no-defaults --user=mysql --datadir="$CACTI_DIR/db" \
-        --auth-root-authentication-method=socket --skip-test-db \
-        >"$LAB_RUN/logs/cacti-db.log" 2>&1 ||
-        { lab_fail cacti-db "mariadb-install-db"; return 1; }
+    cacti_shm=$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')
+    if [ "${CACTI_DB_TMPFS:-1}" != 0 ] && [ -w /dev/shm ] && [ "${cacti_shm:-0}" -ge 262144 ]; then
+        cacti_db=$(mktemp -d /dev/shm/mctop-lab-cacti-db.XXXXXX) &&
+            ln -s "$cacti_db" "$CACTI_DIR/db" || return 1
+    else
+        mkdir "$CACTI_DIR/db" || return 1
+    fi
+    chmod 700 "$CACTI_DIR/db/" && chown mysql:mysql "$CACTI_DIR/db/" || return 1
+    if [ -d "$cacti_pristine" ]; then
+        cp -a "$cacti_pristine/." "$CACTI_DIR/db/" ||
+            { lab_fail cacti-db "copying $cacti_pristine"; return 1; }
+    else
+        mariadb-install-db --no-defaults --user=mysql --datadir="$CACTI_DIR/db" \
+            --auth-root-authentication-method=socket --skip-test-db \
+            --innodb-log-file-size=16M >"$LAB_RUN/logs/cacti-db.log" 2>&1 ||
+            { lab_fail cacti-db "mariadb-install-db"; return 1; }
+        if [ "${CACTI_CACHE:-1}" != 0 ]; then
+            rm -rf "$CACTI_CACHE_DIR"/datadir-*
+            cp -a "$CACTI_DIR/db/." "$cacti_pristine.tmp" && mv "$cacti_pristine.tmp" "$cacti_pristine"
+        fi
+    fi
     lab_start cacti-db "$LAB_NS_VPC" /usr/sbin/mariadbd --no-defaults \
         --user=mysql --datadir="$CACTI_DIR/db" --socket="$CACTI_SOCK" \
-        --pid-file="$CACTI_DIR/db/mariadbd.pid" --skip-networking \
-        --skip-name-resolve --innodb-buffer-pool-size=64M \
+        --pid-file="$CACTI_DIR/mysql/mariadbd.pid" --skip-networking \
+        --skip-name-resolve --innodb-buffer-pool-size=64M --innodb-log-file-size=16M \
         --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
         --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci || return 1
 
     # --- snmpd: the lab's agent on the SNMP address and the SSH hosts'
-    #     addresses (in loopback mode one port on 127.0.0.1)
+    #     addresses (in loopback mode one port each on 127.0.0.1)
     cacti_agents="udp:$LAB_SNMP_IP:$LAB_SNMP_PORT"
     if [ "$LAB_MODE" = netns ]; then
         for cacti_ip in $LAB_HOST_IPS; do
@@ -186,18 +224,16 @@ EOF
     cacti_dbname=$(echo "$cacti_creds" | sed -n 1p)
     cacti_dbuser=$(echo "$cacti_creds" | sed -n 2p)
     cacti_dbpass=$(echo "$cacti_creds" | sed -n 3p | sed "s/[\\\\']/\\\\&/g")
-    cacti_admin=$(sed "s/'/''/g" "$CACTI_DIR/pass")
-    cacti_viewer=$(sed "s/'/''/g" "$CACTI_DIR/pass-viewer")
     cacti_sql -e "CREATE DATABASE \`$cacti_dbname\` CHARACTER SET latin1;
         CREATE USER '$cacti_dbuser'@'localhost' IDENTIFIED BY '$cacti_dbpass';
         GRANT ALL PRIVILEGES ON \`$cacti_dbname\`.* TO '$cacti_dbuser'@'localhost';" ||
         { lab_fail cacti-db "creating the database"; return 1; }
-    # Schema, then at once: no discovery job (rule 1), no web installer,
-    # the lab's settings.
+    # Every up: no discovery job (rule 1; the stock schema has one for
+    # 192.168.1.0/24), no web installer, the lab's settings. Run right
+    # after the schema or the dump is loaded, before any poller.
     cat > "$CACTI_DIR/lab-init.sql" <<EOF
 DELETE FROM automation_networks;
 DELETE FROM automation_devices;
-UPDATE user_auth SET password=MD5('$cacti_admin'), must_change_password='' WHERE id=1;
 UPDATE version SET cacti='$(cat "$CACTI_SITE/include/cacti_version")';
 REPLACE INTO settings (name,value) VALUES
   ('rrdtool_version','rrd-1.7.x'), ('path_cactilog','$LAB_RUN/logs/cacti.log'),
@@ -206,49 +242,33 @@ REPLACE INTO settings (name,value) VALUES
   ('path_php_binary','/usr/bin/php'), ('snmp_version','2'),
   ('snmp_community','$CACTI_COMMUNITY'), ('log_verbosity','2');
 EOF
-    cat /usr/share/cacti/conf_templates/cacti.sql "$CACTI_DIR/lab-init.sql" |
-        cacti_sql "$cacti_dbname" ||
-        { lab_fail cacti-db "loading cacti.sql"; return 1; }
-    cacti_timing "schema loaded, automation networks deleted"
-
-    # Whom does PHP reach? Our socket, or the check fails.
-    cacti_got=$(cacti_php -r 'include "/usr/share/cacti/site/include/cli_check.php";
-        echo db_fetch_cell("SELECT @@socket");' 2>&1)
-    if [ "$cacti_got" != "$CACTI_SOCK" ]; then
-        lab_fail cacti "PHP reaches the wrong database server: $cacti_got"; return 1
+    if [ -f "$cacti_dump" ]; then
+        cat "$cacti_dump" "$CACTI_DIR/lab-init.sql" | cacti_sql "$cacti_dbname" ||
+            { lab_fail cacti-db "loading $cacti_dump"; return 1; }
+        cacti_timing "DB loaded from $cacti_dump, automation networks deleted"
+        cacti_check_socket || return 1
+    else
+        cat /usr/share/cacti/conf_templates/cacti.sql "$CACTI_DIR/lab-init.sql" |
+            cacti_sql "$cacti_dbname" ||
+            { lab_fail cacti-db "loading cacti.sql"; return 1; }
+        cacti_timing "schema loaded, automation networks deleted"
+        cacti_check_socket || return 1
+        cacti_setup "$cacti_dbname" || return 1
+        if [ "${CACTI_CACHE:-1}" != 0 ]; then
+            rm -f "$CACTI_CACHE_DIR"/db-*.sql
+            mysqldump --socket="$CACTI_SOCK" -uroot --single-transaction "$cacti_dbname" \
+                > "$cacti_dump.tmp" && mv "$cacti_dump.tmp" "$cacti_dump"
+        fi
     fi
-
-    for cacti_t in Local_Linux_Machine NetSNMP_Device; do
-        cacti_php "$CACTI_CLI/import_package.php" \
-            --filename="$CACTI_SITE/install/templates/$cacti_t.xml.gz" \
-            >>"$LAB_RUN/logs/cacti-setup.log" 2>&1 ||
-            { lab_fail cacti-setup "importing $cacti_t"; return 1; }
-    done
-    cacti_timing "templates imported"
-    # rrdtool 1.7 writes this legend unescaped into xport's XML and Cacti
-    # then exports an empty CSV; a 10 s profile for a short poller step
-    # (the step is fixed when an RRD is created, so before any graph).
-    cacti_sql "$cacti_dbname" <<'EOF' || { lab_fail cacti-db "lab profile"; return 1; }
-UPDATE graph_templates_item SET text_format='Running Processes' WHERE text_format='Running Processes<>';
-INSERT INTO data_source_profiles (hash,name,step,heartbeat,x_files_factor,`default`)
-  VALUES (MD5('mctop-lab-10s'),'10 Second Collection (lab)',10,120,0.5,'on');
-SET @p = LAST_INSERT_ID();
-INSERT INTO data_source_profiles_rra (data_source_profile_id,name,steps,`rows`,timespan) VALUES
-  (@p,'Daily (10 Second Average)',1,8640,86400), (@p,'Weekly (5 Minute Average)',30,2016,604800),
-  (@p,'Monthly (1 Hour Average)',360,744,2678400);
-INSERT INTO data_source_profiles_cf (data_source_profile_id,consolidation_function_id) VALUES (@p,1),(@p,3);
-UPDATE data_source_profiles SET `default`=IF(id=@p,'on','');
-UPDATE data_template_data SET data_source_profile_id=@p, rrd_step=10;
-UPDATE data_template_rrd SET rrd_heartbeat=120;
-EOF
+    # this up's passwords (MD5 seeds; Cacti rehashes them at the first login)
+    cacti_sql "$cacti_dbname" -e "
+        UPDATE user_auth SET password=MD5('$(sed "s/'/''/g" "$CACTI_DIR/pass")'),
+          must_change_password='', enabled='on' WHERE username='admin';
+        UPDATE user_auth SET password=MD5('$(sed "s/'/''/g" "$CACTI_DIR/pass-viewer")'),
+          must_change_password='', enabled='on' WHERE username='viewer';" ||
+        { lab_fail cacti-db "setting the passwords"; return 1; }
 
     lab_wait cacti-snmpd 20 cacti_snmp_ok "$LAB_SNMP_IP" || return 1
-    cacti_timing "snmpd up"
-
-    if ! cacti_devices "$cacti_dbname"; then
-        lab_fail cacti-setup "creating devices, graphs and the tree"; return 1
-    fi
-    cacti_timing "devices: $(cacti_sql "$cacti_dbname" -e 'SELECT COUNT(*) FROM host') graphs: $(cacti_sql "$cacti_dbname" -e 'SELECT COUNT(*) FROM graph_local')"
 
     # shellcheck disable=SC2046  # one id per word
     cacti_php "$LAB_DIR/cacti/backfill.php" "$CACTI_BACKFILL" "$CACTI_DIR/rra" \
@@ -260,7 +280,8 @@ EOF
     cacti_timing "back-filled ${CACTI_BACKFILL}s of history"
 
     # What each graph draws from which RRD file (for tests and the SSH
-    # fallback): graph, host, title, legend, CDEF, file, DS name.
+    # fallback): graph, host, description, hostname, title, legend, CDEF,
+    # file, DS name.
     cacti_sql "$cacti_dbname" > "$CACTI_DIR/graphs.tsv" <<'EOF' ||
 SELECT gti.local_graph_id, gl.host_id, h.description, h.hostname, gtg.title_cache,
   gti.text_format, IFNULL(c.name, ''), dtd.data_source_path, dtr.data_source_name
@@ -289,6 +310,48 @@ EOF
         WHERE h.description='lab-snmp' ORDER BY gl.id LIMIT 1" > "$CACTI_DIR/ready-graph"
     lab_wait cacti-web 30 cacti_ready || return 1
     cacti_timing "web answers a login and a 60-row export"
+}
+
+# Does PHP reach the lab's server? (Not a system MariaDB on the default
+# socket: the check fails then.)
+cacti_check_socket() {
+    cacti_got=$(cacti_php -r 'include "/usr/share/cacti/site/include/cli_check.php";
+        echo db_fetch_cell("SELECT @@socket");' 2>&1)
+    [ "$cacti_got" = "$CACTI_SOCK" ] && return 0
+    lab_fail cacti "PHP reaches the wrong database server: $cacti_got"
+}
+
+# Templates, the lab's 10 s profile, devices, graphs, the tree and the
+# second user, with Cacti's own CLI tools (DB name in $1).
+cacti_setup() {
+    for cacti_t in Local_Linux_Machine NetSNMP_Device; do
+        cacti_php "$CACTI_CLI/import_package.php" \
+            --filename="$CACTI_SITE/install/templates/$cacti_t.xml.gz" \
+            >>"$LAB_RUN/logs/cacti-setup.log" 2>&1 ||
+            { lab_fail cacti-setup "importing $cacti_t"; return 1; }
+    done
+    cacti_timing "templates imported"
+    # rrdtool 1.7 writes this legend unescaped into xport's XML and Cacti
+    # then exports an empty CSV; a 10 s profile for a short poller step
+    # (the step is fixed when an RRD is created, so before any graph).
+    cacti_sql "$1" <<'EOF' || { lab_fail cacti-db "lab profile"; return 1; }
+UPDATE graph_templates_item SET text_format='Running Processes' WHERE text_format='Running Processes<>';
+INSERT INTO data_source_profiles (hash,name,step,heartbeat,x_files_factor,`default`)
+  VALUES (MD5('mctop-lab-10s'),'10 Second Collection (lab)',10,120,0.5,'on');
+SET @p = LAST_INSERT_ID();
+INSERT INTO data_source_profiles_rra (data_source_profile_id,name,steps,`rows`,timespan) VALUES
+  (@p,'Daily (10 Second Average)',1,8640,86400), (@p,'Weekly (5 Minute Average)',30,2016,604800),
+  (@p,'Monthly (1 Hour Average)',360,744,2678400);
+INSERT INTO data_source_profiles_cf (data_source_profile_id,consolidation_function_id) VALUES (@p,1),(@p,3);
+UPDATE data_source_profiles SET `default`=IF(id=@p,'on','');
+UPDATE data_template_data SET data_source_profile_id=@p, rrd_step=10;
+UPDATE data_template_rrd SET rrd_heartbeat=120;
+EOF
+
+    lab_wait cacti-snmpd 20 cacti_snmp_ok "$LAB_SNMP_IP" || return 1
+    cacti_timing "snmpd up"
+    cacti_devices "$1" || { lab_fail cacti-setup "creating devices, graphs and the tree"; return 1; }
+    cacti_timing "devices: $(cacti_sql "$1" -e 'SELECT COUNT(*) FROM host') graphs: $(cacti_sql "$1" -e 'SELECT COUNT(*) FROM graph_local')"
 }
 
 # SNMP port of agent N (0: lab-snmp, 1-3: the SSH hosts): one address each
@@ -386,8 +449,6 @@ EOF
     # run instead of a dozen PHP processes): environments as headers, a
     # nested header, host leaves and one graph leaf; alphabetic order.
     cacti_sql "$cacti_d_db" <<EOF || return 1
-UPDATE user_auth SET password=MD5('$cacti_viewer'), must_change_password='', enabled='on'
-  WHERE username='viewer';
 INSERT INTO graph_tree (enabled, sort_type, name, sequence, user_id, last_modified, modified_by)
   VALUES ('on', 2, 'Lab', 2, 1, NOW(), 1);
 SET @t = LAST_INSERT_ID();
@@ -428,10 +489,17 @@ cacti_stop() {
     return 0
 }
 
+# Remove run/cacti, and the DB's directory in /dev/shm it links to.
+cacti_rm_dir() {
+    cacti_x=$(readlink "$CACTI_DIR/db" 2>/dev/null)
+    case $cacti_x in /dev/shm/mctop-lab-cacti-db.*) rm -rf "$cacti_x" ;; esac
+    rm -rf "$CACTI_DIR"
+}
+
 cacti_down() {
     # the poller before its DB (see the loop above)
     for cacti_p in cacti-poller cacti-web cacti-snmpd cacti-db; do
         cacti_stop "$cacti_p"
     done
-    rm -rf "$CACTI_DIR"
+    cacti_rm_dir
 }

@@ -30,9 +30,11 @@ done
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
-    echo "lab: missing Debian packages:$missing" >&2
-    echo "lab: run as root: sh tests/lab/install.sh   (it runs, with MariaDB up for cacti:)" >&2
+    echo "lab: missing Debian packages; as root, run tests/lab/install.sh, which runs:" >&2
     echo "  apt-get install -y --no-install-recommends$missing" >&2
+    case " $missing " in
+    *" cacti "*) echo "lab: (with a temporary MariaDB server: cacti's postinst needs one)" >&2 ;;
+    esac
     exit 1
 fi
 

@@ -107,9 +107,12 @@ EOF
 # Stop module start-up shells ("name:pid ...") and whatever they run.
 stop_jobs() {
     for mp in $1; do
-        kill -TERM -- "-${mp#*:}" 2>/dev/null
+        kill -TERM "-${mp#*:}" 2>/dev/null
     done
     for mp in $1; do
+        i=0
+        while lab_alive "${mp#*:}" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+        kill -KILL "-${mp#*:}" 2>/dev/null
         wait "${mp#*:}" 2>/dev/null
     done
 }
@@ -121,10 +124,12 @@ teardown() {
     load_modules
     td_pids=
     for m in $MODS; do
-        ( set +e; "${m}_down" ) >>"$LAB_RUN/logs/down-$m.out" 2>&1 &
+        ( set +e; t=$(lab_now); "${m}_down"; echo "lab: $m down in $(lab_since "$t") s" ) \
+            >"$LAB_RUN/logs/down-$m.out" 2>&1 &
         td_pids="$td_pids $!"
     done
     for p in $td_pids; do wait "$p" || true; done
+    for m in $MODS; do cat "$LAB_RUN/logs/down-$m.out"; done
     # anything a module did not stop itself (all pid files are the lab's)
     for p in "$LAB_RUN"/pids/*; do
         [ -f "$p" ] && lab_stop "$(basename "$p")"
@@ -141,6 +146,10 @@ cmd_up() {
             exit 0
         fi
         echo "lab is partly up (stopped: $(lab_dead | tr '\n' ' ')); run 'tests/lab/lab.sh down' first." >&2
+        exit 1
+    fi
+    if netns_present && ! netns_mine; then
+        echo "lab: the lab's namespaces are in use by the lab in $(netns_owner); stop that one first." >&2
         exit 1
     fi
     if [ -n "$(lab_live)" ] || netns_present; then
@@ -228,7 +237,8 @@ cmd_up() {
 }
 
 cmd_down() {
-    if [ ! -f "$LAB_RUN/lab.state" ] && [ -z "$(lab_live)" ] && ! netns_present; then
+    if [ ! -f "$LAB_RUN/lab.state" ] && [ -z "$(lab_live)" ] &&
+        { ! netns_present || ! netns_mine; }; then
         rm -f "$LAB_RUN"/pids/*
         echo "lab is down"
         return 0
@@ -241,6 +251,10 @@ cmd_down() {
 # Exit status: 0 up, 1 down, 2 partly up.
 cmd_status() {
     if [ ! -f "$LAB_RUN/lab.state" ]; then
+        if [ -z "$(lab_live)" ] && netns_present && ! netns_mine; then
+            echo "lab is down (the namespaces belong to the lab in $(netns_owner))"
+            exit 1
+        fi
         if [ -n "$(lab_live)" ] || netns_present; then
             echo "lab: leftovers without a state file (run lab.sh down):"
             for n in $(lab_live); do echo "  $n pid $(cat "$LAB_RUN/pids/$n")"; done

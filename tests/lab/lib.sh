@@ -71,12 +71,13 @@ lab_stop() {
     [ -f "$f" ] || return 0
     pid=$(cat "$f")
     if lab_alive "$pid"; then
-        kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
+        # the group first (dash's kill takes no "--" before a negative pid)
+        kill -TERM "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
         i=0
         while lab_alive "$pid" && [ $i -lt 100 ]; do
             sleep 0.1; i=$((i + 1))
         done
-        kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || :
+        kill -KILL "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || :
     fi
     rm -f "$f"
 }

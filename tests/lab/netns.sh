@@ -11,6 +11,16 @@
 # ip_forward=0, so the bastion never routes between its two sides.
 # In loopback mode there is nothing to do: every service is on 127.0.0.1.
 
+# The namespaces, veths and route are global; several checkouts (or run
+# dirs) share their names. This file names the run dir that made them, so
+# no other lab's `down` removes them.
+LAB_NETNS_OWNER=/run/mctop-lab.owner
+netns_owner() { cat "$LAB_NETNS_OWNER" 2>/dev/null; }
+netns_mine() {
+    netns_o=$(netns_owner)
+    [ -z "$netns_o" ] || [ "$netns_o" = "$LAB_RUN" ]
+}
+
 # Every address the vpc's veth carries (lab.env's plan).
 netns_vpc_ips() {
     echo "$LAB_ICINGA_IP $LAB_CACTI_IP $LAB_SNMP_IP $LAB_SEARCH_IP $LAB_HOST_IPS"
@@ -30,6 +40,7 @@ netns_up() {
     # Rule 2 first: the whole lab range is unreachable from the root ns.
     ip route replace unreachable "$LAB_RANGE" ||
         { lab_fail netns "cannot add the unreachable route for $LAB_RANGE"; return 1; }
+    echo "$LAB_RUN" > "$LAB_NETNS_OWNER"
     ip netns add "$LAB_NS_BASTION" || { lab_fail netns "ip netns add $LAB_NS_BASTION"; return 1; }
     ip netns add "$LAB_NS_VPC" || { lab_fail netns "ip netns add $LAB_NS_VPC"; return 1; }
     ip -n "$LAB_NS_BASTION" link set lo up &&
@@ -65,11 +76,16 @@ netns_up() {
 # (`ip netns del` is asynchronous and would leave lab-r0 around for a while).
 netns_down() {
     [ "$LAB_MODE" = netns ] || return 0
+    if ! netns_mine; then
+        echo "lab: the namespaces belong to the lab in $(netns_owner); left alone" >&2
+        return 0
+    fi
     ip link del lab-r0 2>/dev/null
     ip -n "$LAB_NS_BASTION" link del lab-b0 2>/dev/null
     ip netns del "$LAB_NS_VPC" 2>/dev/null
     ip netns del "$LAB_NS_BASTION" 2>/dev/null
     ip route del unreachable "$LAB_RANGE" 2>/dev/null
+    rm -f "$LAB_NETNS_OWNER"
     return 0
 }
 

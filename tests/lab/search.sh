@@ -122,7 +122,7 @@ search_curl() {
     lab_ns "$LAB_NS_VPC" curl -sS --max-time 5 -K "$LAB_SEARCH_DIR/curl-$search_u.cfg" "$@"
 }
 
-# Ready when a real _search answers 200 with hits and Kibana's status is up.
+# Ready when a real _search answers 200 and Kibana's /api/status too.
 search_ready() {
     search_code=$(search_curl mctop -o /dev/null -w '%{http_code}' \
         -H 'Content-Type: application/json' -d '{"size":0,"track_total_hits":true}' \
@@ -149,7 +149,7 @@ search_up() {
         set -- "$@" --hosts-from "$LAB_DIR/icinga"
     fi
     # shellcheck disable=SC2086
-    lab_start search "$LAB_NS_VPC" "$search_py" "$LAB_DIR/search/searchd.py" \
+    lab_start search "$LAB_NS_VPC" "$search_py" -B "$LAB_DIR/search/searchd.py" \
         --listen "$LAB_SEARCH_IP" --es-port "$LAB_SEARCH_PORT" \
         --kibana-port "$LAB_KIBANA_PORT" \
         --users "$LAB_SEARCH_DIR/users" --api-keys "$LAB_SEARCH_DIR/api_keys" \

@@ -14,7 +14,7 @@ lab_has search || fail "the search module was not started with the lab (LAB_MODU
 [ -r "$LAB_SEARCH_DIR/curl-mctop.cfg" ] || fail "no credentials in $LAB_SEARCH_DIR"
 
 # The engine's self-test first: it needs no network.
-out=$(cd "$LAB_DIR/search" && "${LAB_PYTHON:-/usr/bin/python3}" -m unittest -q test_searchd 2>&1) ||
+out=$(cd "$LAB_DIR/search" && "${LAB_PYTHON:-/usr/bin/python3}" -B -m unittest -q test_searchd 2>&1) ||
     fail "search/test_searchd.py: $(printf '%s\n' "$out" | tail -n 15)"
 ok "engine self-test (search/test_searchd.py)"
 

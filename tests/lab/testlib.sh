@@ -68,4 +68,21 @@ api_query() {
 # Milliseconds since the epoch.
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
+# connect_fails ADDR PORT WHAT ERROR: a direct TCP connect fails at once
+# (well before the 10 s timeout a connect would run into if packets left
+# the machine) with ERROR. ssh is the probe because it reports connect()'s
+# errno ("connect to host A port P: No route to host"); it stops there.
+connect_fails() {
+    t0=$(now_ms)
+    out=$(ssh -F /dev/null -o BatchMode=yes -o ConnectTimeout=10 -o ConnectionAttempts=1 \
+        -o StrictHostKeyChecking=yes -o UserKnownHostsFile=/dev/null \
+        -o GlobalKnownHostsFile=/dev/null -p "$2" "probe@$1" true 2>&1 </dev/null)
+    ms=$(( $(now_ms) - t0 ))
+    case $out in
+    *"connect to host $1 port $2: $4"*) ;;
+    *) fail "direct connection to $3 ($1:$2): '$out', expected '$4'" ;;
+    esac
+    [ $ms -lt 3000 ] || fail "direct connection to $3 ($1:$2) took $ms ms to fail"
+}
+
 command -v jq >/dev/null 2>&1 || fail "jq is not installed (apt-get install jq)"

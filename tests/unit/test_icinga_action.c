@@ -122,8 +122,8 @@ END_TEST
 START_TEST(test_action_build_each)
 {
     struct icinga_action_params p = base_params();
-    struct icinga_target h = { "tst-app-02", NULL }, s = { "dev-web-01",
-                                                           "load" };
+    struct icinga_target h = { "tst-app-02", NULL },
+                         s = { "dev-web-01", "load" };
     struct icinga_request rq;
     cJSON *j;
 
@@ -194,7 +194,7 @@ END_TEST
 START_TEST(test_action_build_hostile)
 {
     static const char *const bad[] = {
-        "a\"b", "x && true", "!y", "line\nbreak", "q' || host.name!=\"",
+        "a\"b", "x && true", "!y", "line\nbreak",        "q' || host.name!=\"",
         "h0",   "\\",        "}{", "name==h1) || (true",
     };
     struct icinga_action_params p = base_params();
@@ -253,9 +253,8 @@ START_TEST(test_action_build_mixed)
     size_t nout = 0;
     cJSON *h, *s, *hv, *sv;
 
-    ck_assert_int_eq(icinga_action_build(ICINGA_RECHECK, &p, t, 7, out, &nout,
-                                         &err),
-                     0);
+    ck_assert_int_eq(
+        icinga_action_build(ICINGA_RECHECK, &p, t, 7, out, &nout, &err), 0);
     ck_assert_uint_eq(nout, 2);
     ck_assert_str_eq(out[0].type, "Host");
     ck_assert_str_eq(out[1].type, "Service");
@@ -267,10 +266,9 @@ START_TEST(test_action_build_mixed)
     hv = cJSON_GetObjectItem(h, "filter_vars");
     ck_assert_str_eq(str(hv, "h0"), "prd-app-02");
     ck_assert_str_eq(str(hv, "h1"), "a!b");
-    ck_assert_str_eq(str(s, "filter"),
-                     "(host.name==h0 && service.name==s0) || "
-                     "(host.name==h1 && service.name==s1) || "
-                     "(host.name==h2 && service.name==s2)");
+    ck_assert_str_eq(str(s, "filter"), "(host.name==h0 && service.name==s0) || "
+                                       "(host.name==h1 && service.name==s1) || "
+                                       "(host.name==h2 && service.name==s2)");
     sv = cJSON_GetObjectItem(s, "filter_vars");
     ck_assert_str_eq(str(sv, "h1"), "prd-web-02");
     ck_assert_str_eq(str(sv, "h2"), "a");
@@ -297,8 +295,8 @@ static void expect_invalid(enum icinga_action a,
     ck_assert_uint_eq(nout, 0);
     ck_assert_ptr_null(out[0].body);
     ck_assert_ptr_null(out[1].path);
-    ck_assert_msg(strstr(err.msg, want) != NULL, "\"%s\" lacks \"%s\"",
-                  err.msg, want);
+    ck_assert_msg(strstr(err.msg, want) != NULL, "\"%s\" lacks \"%s\"", err.msg,
+                  want);
 }
 
 START_TEST(test_action_build_invalid)
@@ -343,9 +341,9 @@ START_TEST(test_action_build_invalid)
         struct mc_err err = { 0 };
         size_t nout = 0;
 
-        ck_assert_int_eq(icinga_action_build(ICINGA_UNDOWNTIME, &q, &t, 1, out,
-                                             &nout, &err),
-                         0);
+        ck_assert_int_eq(
+            icinga_action_build(ICINGA_UNDOWNTIME, &q, &t, 1, out, &nout, &err),
+            0);
         ck_assert(strstr(out[0].body, "author") == NULL);
         icinga_request_clear(&out[0]);
     }
@@ -367,8 +365,8 @@ static struct icinga_action_result *parse_file(const char *file, int status,
     return r;
 }
 
-static void expect_one(const char *file, int status, const char *name,
-                       int code, const char *status_has)
+static void expect_one(const char *file, int status, const char *name, int code,
+                       const char *status_has)
 {
     size_t n;
     struct icinga_action_result *r = parse_file(file, status, &n);
@@ -493,8 +491,8 @@ START_TEST(test_action_parse_errors)
                  "Missing permission: actions/acknowledge-problem", 404);
     expect_error(DATA "icinga-error-unknown-action.json", 404,
                  "Action 'no-such-action' does not exist.", 404);
-    expect_error(DATA "icinga-error-bad-json.json", 400,
-                 "Invalid request body", 400);
+    expect_error(DATA "icinga-error-bad-json.json", 400, "Invalid request body",
+                 400);
     /* The body's code when the HTTP status is not known. */
     expect_error(DATA "icinga-error-401.json", 0, "Unauthorized", 401);
 
@@ -515,8 +513,7 @@ START_TEST(test_action_parse_errors)
     }
     x = icinga_action_result_for(r, n, "prd-web-01", "http");
     ck_assert_ptr_eq(x, &r[0]);
-    ck_assert_str_eq(x->status,
-                     "Acknowledgements require author and comment.");
+    ck_assert_str_eq(x->status, "Acknowledgements require author and comment.");
     icinga_action_results_free(r, n);
     r = parse_file(DATA "icinga-error-downtime-missing.json", 400, &n);
     ck_assert_uint_eq(n, 1);
@@ -528,8 +525,7 @@ END_TEST
 static int parse_str(const char *s, int status, struct icinga_action_result **r,
                      size_t *n, struct mc_err *err)
 {
-    return icinga_action_parse(s, s != NULL ? strlen(s) : 0, status, r, n,
-                               err);
+    return icinga_action_parse(s, s != NULL ? strlen(s) : 0, status, r, n, err);
 }
 
 START_TEST(test_action_parse_malformed)
@@ -570,9 +566,8 @@ START_TEST(test_action_parse_malformed)
     ck_assert_int_eq(icinga_action_parse(NULL, 5, 502, &r, &n, &err), -1);
     ck_assert_int_eq(err.code, 502);
     ck_assert(strstr(err.msg, "empty") != NULL);
-    ck_assert_int_eq(parse_str("<h1>Accept header is missing</h1>", 400, &r,
-                               &n, &err),
-                     -1);
+    ck_assert_int_eq(
+        parse_str("<h1>Accept header is missing</h1>", 400, &r, &n, &err), -1);
     ck_assert(strstr(err.msg, "Accept header is missing") != NULL);
     ck_assert_int_eq(parse_str("{\"results\":[", 200, &r, &n, &err), -1);
     ck_assert(strstr(err.msg, "truncated") != NULL);
@@ -603,28 +598,29 @@ START_TEST(test_action_parse_names)
 
     /* Quotes and separators inside the names are taken as they are. */
     ck_assert_int_eq(
-        parse_str("{\"results\":["
-                  "{\"code\":200,\"status\":\"Successfully acknowledged problem "
-                  "for object 'it''s!a b'.\"},"
-                  "{\"code\":200,\"status\":\"Successfully removed all "
-                  "downtimes for object 'x' and y' and 3 child downtimes.\"},"
-                  "{\"code\":200,\"legacy_id\":3,\"name\":\"h!s!u-1\","
-                  "\"status\":\"Successfully added comment 'h!s!u-1' for "
-                  "object 'h!s'.\"},"
-                  "{\"code\":503,\"name\":\"web!disk\",\"status\":\"Action "
-                  "skipped: Shutting down.\",\"type\":\"Service\"},"
-                  "{\"code\":409,\"status\":\"Acknowledgement 'expiry' "
-                  "timestamp must be in the future for object db!pg\"},"
-                  "{\"code\":409,\"status\":\"Host core-sw is UP.\"},"
-                  "{\"code\":500,\"status\":\"Action execution failed: "
-                  "'boom'.\"},"
-                  "{\"code\":200,\"status\":\"Successfully removed comment "
-                  "'h!u-2'.\"},"
-                  "{\"code\":200,\"status\":\"Successfully scheduled downtime "
-                  "'w!x' for object 'w'.\",\"name\":\"w!x\","
-                  "\"service_downtimes\":[{\"legacy_id\":1,\"name\":\"w!s!y\"}]}"
-                  "]}",
-                  409, &r, &n, &err),
+        parse_str(
+            "{\"results\":["
+            "{\"code\":200,\"status\":\"Successfully acknowledged problem "
+            "for object 'it''s!a b'.\"},"
+            "{\"code\":200,\"status\":\"Successfully removed all "
+            "downtimes for object 'x' and y' and 3 child downtimes.\"},"
+            "{\"code\":200,\"legacy_id\":3,\"name\":\"h!s!u-1\","
+            "\"status\":\"Successfully added comment 'h!s!u-1' for "
+            "object 'h!s'.\"},"
+            "{\"code\":503,\"name\":\"web!disk\",\"status\":\"Action "
+            "skipped: Shutting down.\",\"type\":\"Service\"},"
+            "{\"code\":409,\"status\":\"Acknowledgement 'expiry' "
+            "timestamp must be in the future for object db!pg\"},"
+            "{\"code\":409,\"status\":\"Host core-sw is UP.\"},"
+            "{\"code\":500,\"status\":\"Action execution failed: "
+            "'boom'.\"},"
+            "{\"code\":200,\"status\":\"Successfully removed comment "
+            "'h!u-2'.\"},"
+            "{\"code\":200,\"status\":\"Successfully scheduled downtime "
+            "'w!x' for object 'w'.\",\"name\":\"w!x\","
+            "\"service_downtimes\":[{\"legacy_id\":1,\"name\":\"w!s!y\"}]}"
+            "]}",
+            409, &r, &n, &err),
         0);
     ck_assert_uint_eq(n, 9);
     ck_assert_str_eq(r[0].name, "it''s!a b");

@@ -44,30 +44,51 @@ foreach ($ids as $id) {
 		WHERE local_data_id = ?', array($path, $id));
 }
 
-/* Pass 2: create and fill. */
+/* Pass 2: create and fill, through one `rrdtool -` (a process per file
+   costs more than the updates themselves). */
+$rrd = proc_open(array('/usr/bin/rrdtool', '-'),
+	array(0 => array('pipe', 'r'), 1 => array('pipe', 'w'), 2 => STDERR), $pipes);
+if (!is_resource($rrd)) {
+	fwrite(STDERR, "backfill: cannot run rrdtool -\n");
+	exit(1);
+}
+function rrd($line) {
+	global $pipes;
+	fwrite($pipes[0], $line . "\n");
+	fflush($pipes[0]);
+	while (($answer = fgets($pipes[1])) !== false) {
+		if (strncmp($answer, 'OK', 2) == 0) {
+			return;
+		}
+		if (strncmp($answer, 'ERROR', 5) == 0) {
+			fwrite(STDERR, 'backfill: rrdtool ' . strtok($line, ' ') . ': ' . $answer);
+			exit(1);
+		}
+	}
+	fwrite(STDERR, "backfill: rrdtool - ended\n");
+	exit(1);
+}
+
 foreach ($ids as $id) {
 	$src = rrdtool_function_create($id, true);
 	if (!is_string($src) || strpos($src, '--start 0') === false) {
 		fwrite(STDERR, "backfill: no create command for local_data_id $id\n");
 		exit(1);
 	}
-	$src  = str_replace(array(" \\\n", "\\\n", "\n"), ' ', $src);
+	/* "/usr/bin/rrdtool create \\\n FILE \\\n--start 0 --step N \\\n DS:... RRA:..." */
+	$src  = trim(preg_replace('/\s+/', ' ', str_replace('\\', ' ', $src)));
+	$src  = substr($src, strpos($src, 'create '));
 	$step = (int)preg_replace('/.*--step (\d+).*/s', '$1', $src);
 	if ($step <= 0) {
 		fwrite(STDERR, "backfill: no step for local_data_id $id\n");
 		exit(1);
 	}
 	$start = intdiv($now - $span, $step) * $step;
-	$cmd   = str_replace('--start 0', '--start ' . $start, $src);
 	$file  = get_data_source_path($id, true);
 	if (file_exists($file)) {
 		unlink($file);
 	}
-	exec($cmd . ' 2>&1', $out, $rc);
-	if ($rc != 0) {
-		fwrite(STDERR, "backfill: create failed: " . implode("\n", $out) . "\n");
-		exit(1);
-	}
+	rrd(str_replace('--start 0', '--start ' . $start, $src));
 
 	preg_match_all('/DS:[^:]+:([A-Z]+):[^:]+:([^: ]+):([^: ]+)/', $src, $m);
 	$types = $m[1];
@@ -98,22 +119,10 @@ foreach ($ids as $id) {
 		}
 		$rows[] = $t . ':' . implode(':', $v);
 	}
-	/* no shell: one command line this long would exceed the kernel's
-	   limit for a single argument (sh -c "...") */
-	foreach (array_chunk($rows, 2000) as $chunk) {
-		$p = proc_open(array_merge(array('/usr/bin/rrdtool', 'update', $file), $chunk),
-			array(1 => array('pipe', 'w'), 2 => array('pipe', 'w')), $pipes);
-		if (!is_resource($p)) {
-			fwrite(STDERR, "backfill: cannot run rrdtool\n");
-			exit(1);
-		}
-		$err = stream_get_contents($pipes[1]) . stream_get_contents($pipes[2]);
-		fclose($pipes[1]);
-		fclose($pipes[2]);
-		if (proc_close($p) != 0) {
-			fwrite(STDERR, "backfill: rrdtool update $file failed: $err\n");
-			exit(1);
-		}
+	foreach (array_chunk($rows, 1000) as $chunk) {
+		rrd('update ' . $file . ' ' . implode(' ', $chunk));
 	}
 	print "$id $file step=$step rows=" . count($rows) . " ds=$nds\n";
 }
+fclose($pipes[0]);
+proc_close($rrd);

@@ -27,6 +27,7 @@ import re
 import analysis
 import lucene
 import mapping
+import qstring
 import queries
 from errors import unsupported, xcontent
 
@@ -206,7 +207,7 @@ def terms_of(node):
               else queries.glob_regex(node.value))
         out.append(_Term([node.field], lambda t, rx=rx: rx.match(t) is not None,
                          lambda v, rx=rx: rx.match(v) is not None))
-    elif isinstance(node, queries.QueryString):
+    elif isinstance(node, qstring.QueryString):
         try:
             ast = lucene.parse(node.query, node.opts.get("default_operator", "OR"))
         except lucene.LuceneSyntaxError:

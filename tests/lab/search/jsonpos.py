@@ -16,6 +16,7 @@ rejects duplicate keys; this decoder does the same.
 """
 
 import math
+import re
 
 
 class JsonError(ValueError):
@@ -325,19 +326,18 @@ _OUT_ESC = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t",
             "\b": "\\b", "\f": "\\f"}
 
 
+_NEEDS_ESC = re.compile(r'["\\\x00-\x1f\ud800-\udfff]')
+
+
+def _esc1(m):
+    c = m.group(0)
+    e = _OUT_ESC.get(c)
+    # Jackson writes the other control characters as upper-case \u00XX.
+    return e if e is not None else "\\u%04X" % ord(c)
+
+
 def _str(s):
-    out = ['"']
-    for c in s:
-        e = _OUT_ESC.get(c)
-        if e is not None:
-            out.append(e)
-        elif c < " " or "\ud800" <= c <= "\udfff":
-            # Jackson writes control characters as upper-case \u00XX.
-            out.append("\\u%04X" % ord(c))
-        else:
-            out.append(c)
-    out.append('"')
-    return "".join(out)
+    return '"' + _NEEDS_ESC.sub(_esc1, s) + '"'
 
 
 def _num(v):

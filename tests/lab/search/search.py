@@ -8,6 +8,7 @@ where every shard fails becomes ``search_phase_execution_exception``.
 
 import fnmatch
 import functools
+import re
 import time
 
 import aggs as aggs_mod
@@ -507,10 +508,21 @@ def _after_value(v, ss):
 
 # ----------------------------------------------------------------- results
 
+def _pattern_rx(pats):
+    """One compiled regex for a list of glob patterns (or None)."""
+    if not pats:
+        return None
+    return re.compile("|".join("(?:%s)" % fnmatch.translate(p) for p in pats), re.S)
+
+
 def filter_source(src, includes, excludes):
     """XContentMapValues.filter: keep paths matching includes, drop excludes."""
+    inc_rx = _pattern_rx(includes)
+    exc_rx = _pattern_rx(excludes)
+
     def match_any(path, pats):
-        return any(fnmatch.fnmatchcase(path, p) for p in pats)
+        rx = inc_rx if pats is includes else exc_rx
+        return rx is not None and rx.match(path) is not None
 
     def walk(obj, prefix, included):
         out = {}

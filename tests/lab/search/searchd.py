@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 
+sys.dont_write_bytecode = True         # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import datemath  # noqa: E402
@@ -194,6 +195,7 @@ def main(argv=None):
     now = datemath.now_ms()
     for index, src in gen.generate(hosts, a.docs, a.seed, now, a.days):
         store.add_loaded(index, src, store.new_id())
+    store.warm()
     eng = engine_mod.Engine(cfg, store, log)
     kib = kibana_mod.Kibana(eng, a.kibana_version)
 
@@ -224,9 +226,9 @@ def main(argv=None):
         threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.2},
                          daemon=True).start()
 
-    def refresher():
+    def refresher():            # ES's periodic refresh (index.refresh_interval)
         while not stop.wait(max(a.refresh_interval, 0.05)):
-            store.maybe_refresh()
+            store.refresh()
     threading.Thread(target=refresher, daemon=True).start()
 
     if a.trickle > 0:

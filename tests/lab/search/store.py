@@ -81,7 +81,6 @@ class Store:
         self.lock = threading.RLock()
         self.indices = {}
         self.refresh_interval = refresh_interval
-        self.last_refresh = time.monotonic()
         self._id_counter = 0
         self._id_seed = id_seed
 
@@ -182,20 +181,24 @@ class Store:
         ix.docs.append(doc)
         return doc
 
+    def warm(self):
+        """Analyse every field of every document once, so the first
+        searches are as fast as the later ones (the cache is per document)."""
+        with self.lock:
+            for ix in self.indices.values():
+                fields = list(ix.mapping.fields.values())
+                for d in ix.docs:
+                    for f in fields:
+                        if f.source in d.values:
+                            d.indexed(f)
+
     def refresh(self):
         with self.lock:
             for ix in self.indices.values():
                 if ix.pending:
                     ix.docs.extend(ix.pending)
                     ix.pending = []
-            self.last_refresh = time.monotonic()
-
-    def maybe_refresh(self):
-        """Run the periodic refresh if its interval has passed."""
-        if self.refresh_interval >= 0 and \
-                time.monotonic() - self.last_refresh >= self.refresh_interval:
-            self.refresh()
-
+    
     # -- resolution -----------------------------------------------------
 
     def resolve(self, expression, ignore_unavailable=False, allow_no_indices=True):

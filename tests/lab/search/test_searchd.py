@@ -1,6 +1,6 @@
 """Fast self-test of the search server's engine, without the network.
 
-    cd tests/lab/search && python3 -m unittest -q test_searchd
+    cd tests/lab/search && python3 -B -m unittest -q test_searchd
 
 Covers date math, the query_string parser and its errors, the query DSL
 and its 400s, sorting and search_after paging, totals, _source filtering,
@@ -14,6 +14,7 @@ import sys
 import tempfile
 import unittest
 
+sys.dont_write_bytecode = True         # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import analysis  # noqa: E402
@@ -517,6 +518,59 @@ class WriteTest(unittest.TestCase):
         self.assertEqual(out["items"][1]["create"]["status"], 400)
         self.assertIn("object mapping for [host]", out["items"][1]["create"]["error"]["reason"])
         self.assertEqual(len(lab.search(q)[2]["hits"]["hits"]), 2)
+
+
+class ContractBytesTest(unittest.TestCase):
+    """Bodies the contract gives VERBATIM come out byte for byte."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.lab = Lab(generated=0)
+
+    def raw(self, method, path, headers):
+        r = self.lab.engine.handle(method, path, headers, b"")
+        return r.status, r.headers, r.body.decode()
+
+    def test_401(self):   # §3.5, ES 8
+        st, hdrs, body = self.raw("GET", "/_cluster/settings/", {})
+        self.assertEqual(st, 401)
+        self.assertEqual(body, (
+            '{"error":{"root_cause":[{"type":"security_exception","reason":"missing '
+            'authentication credentials for REST request [/_cluster/settings/]","header":'
+            '{"WWW-Authenticate":["Basic realm=\\"security\\", charset=\\"UTF-8\\"",'
+            '"Bearer realm=\\"security\\"","ApiKey"]}}],"type":"security_exception","reason":'
+            '"missing authentication credentials for REST request [/_cluster/settings/]",'
+            '"header":{"WWW-Authenticate":["Basic realm=\\"security\\", charset=\\"UTF-8\\"",'
+            '"Bearer realm=\\"security\\"","ApiKey"]}},"status":401}'))
+        self.assertEqual(len(body), 497)
+        self.assertEqual([v for k, v in hdrs if k == "WWW-Authenticate"],
+                         ['Basic realm="security", charset="UTF-8"', 'Bearer realm="security"',
+                          "ApiKey"])
+
+    def test_404(self):   # §3.4
+        st, _h, body = self.raw("POST", "/logs-app/_search",
+                                {"authorization": basic("elastic", "epw")})
+        self.assertEqual(st, 404)
+        self.assertEqual(body, (
+            '{"error":{"root_cause":[{"type":"index_not_found_exception","reason":"no such '
+            'index [logs-app]","resource.type":"index_or_alias","resource.id":"logs-app",'
+            '"index_uuid":"_na_","index":"logs-app"}],"type":"index_not_found_exception",'
+            '"reason":"no such index [logs-app]","resource.type":"index_or_alias",'
+            '"resource.id":"logs-app","index_uuid":"_na_","index":"logs-app"},"status":404}'))
+
+    def test_429(self):   # §3.7
+        st, hdrs, body = self.raw("POST", "/logstash-*/_search",
+                                  {"authorization": basic("mctop", "mpw"), "x-lab-fault": "429"})
+        self.assertEqual(st, 429)
+        reason = ("[parent] Data too large, data for [<http_request>] would be "
+                  "[220036656/209.8mb], which is larger than the limit of [1/1b], real usage: "
+                  "[220036616/209.8mb], new bytes reserved: [40/40b], usages [model_inference="
+                  "0/0b, eql_sequence=0/0b, fielddata=0/0b, request=0/0b, inflight_requests="
+                  "40/40b]")
+        c = ('"type":"circuit_breaking_exception","reason":"%s","bytes_wanted":220036656,'
+             '"bytes_limit":1,"durability":"TRANSIENT"' % reason)
+        self.assertEqual(body, '{"error":{"root_cause":[{%s}],%s},"status":429}' % (c, c))
+        self.assertIn(("X-elastic-product", "Elasticsearch"), hdrs)
 
 
 class PitTest(unittest.TestCase):
