@@ -49,7 +49,8 @@ UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(BUILD)/tests/unit/run
 
 .PHONY: all demo check unit screen asan valgrind lint-man bench install \
-        uninstall clean format format-check deps-build deps-check deps-list
+        uninstall clean format format-check deps-build deps-check deps-list \
+        lab lab-down lab-check
 
 all: mctop
 
@@ -92,8 +93,14 @@ DEPS_BUILD := gcc make pkg-config libncurses-dev libssh-dev \
 DEPS_CHECK := $(DEPS_BUILD) check tmux valgrind mandoc ncurses-term
 deps-build:
 	@sh tests/deps.sh $(DEPS_BUILD)
+# The lab's packages (Cacti needs MariaDB running while it installs) are
+# installed by tests/lab/install.sh; a normal user gets one apt-get line.
 deps-check:
-	@sh tests/deps.sh $(DEPS_CHECK)
+	@if [ "$$(id -u)" -eq 0 ]; then \
+	  sh tests/deps.sh $(DEPS_CHECK) && sh tests/lab/install.sh; \
+	else \
+	  sh tests/deps.sh $(DEPS_CHECK) $$(sh tests/lab/install.sh --list); \
+	fi
 deps-list:
 	@echo $(DEPS_CHECK)
 
@@ -104,6 +111,7 @@ demo: deps-build
 check: deps-check
 	$(MAKE) mctop $(UNIT_BIN)
 	$(MAKE) unit screen lint-man
+	$(MAKE) lab-check
 	$(MAKE) SANITIZE=1 asan
 	$(MAKE) valgrind
 	@echo "make check: all passed"
@@ -123,6 +131,24 @@ asan: $(UNIT_BIN) $(BUILD)/mctop
 valgrind: $(UNIT_BIN)
 	CK_FORK=no valgrind -q --error-exitcode=3 --leak-check=full \
 	  --errors-for-leak-kinds=definite,indirect $(UNIT_BIN)
+
+# --- the lab: real bastion, Icinga 2, NRPE, Cacti, search server (root)
+LAB_SCALE ?=
+lab: mctop
+	LAB_SCALE=$(LAB_SCALE) sh tests/lab/lab.sh up
+
+lab-down:
+	sh tests/lab/lab.sh down
+
+# Start the lab once, run every lab test, and always take it down again
+# (a lab that was already up is used and left up).
+lab-check: mctop
+	@if sh tests/lab/lab.sh status >/dev/null 2>&1; then \
+	  echo "lab already up: testing it"; sh tests/lab/run-tests.sh; \
+	else \
+	  sh tests/lab/lab.sh up || exit 1; \
+	  sh tests/lab/run-tests.sh; rc=$$?; sh tests/lab/lab.sh down; exit $$rc; \
+	fi
 
 lint-man:
 	mandoc -Tlint -W warning man/mctop.1 man/mctop.conf.5

@@ -81,7 +81,13 @@ xp xport-traffic-lo.csv "prd-web-01 - Traffic - lo"
 xp xport-memory.csv "prd-web-01 - Memory Usage"
 xp xport-cpu.csv "prd-web-01 - CPU Utilization"
 xp xport-processes.csv "lab-cacti - Processes"
+# the last 15 minutes up to now: where the back-fill meets the poller
+# (COUNTER sources give NaN rows there) and the step in progress (NaN)
+NOW=$(date +%s)
+g=$(gid "prd-web-01 - Traffic - lo")
+cap xport-traffic-lo-recent.csv "graph_xport.php?local_graph_id=$g&rra_id=0&graph_start=$((NOW - 900))&graph_end=$NOW"
 g=$(gid "prd-web-01 - Load Average")
+cap xport-load-recent.csv "graph_xport.php?local_graph_id=$g&rra_id=0&graph_start=$((NOW - 900))&graph_end=$NOW"
 # graph_start alone, inside the last 5 minutes: headers, no rows
 cap xport-start-only-recent.csv "graph_xport.php?local_graph_id=$g&rra_id=0&graph_start=-120"
 HDR=1 cap xport-missing-graph.txt "graph_xport.php?local_graph_id=999999&rra_id=0&graph_start=$START&graph_end=$END"
@@ -92,5 +98,6 @@ f=$(awk -F'\t' -v g="$g" '$1 == g && $9 == "load_1min" { print $8; exit }' "$CAC
 rrdtool xport --json --showtime -s "$START" -e "$END" "DEF:a=$f:load_1min:AVERAGE" 'XPORT:a:1 Minute Average' \
     > "$OUT/rrdtool-xport-load_1min.json"
 echo "  rrdtool-xport-load_1min.json"
-echo "window: graph_start=$START graph_end=$END ($(date -u -d "@$START" '+%F %T') .. $(date -u -d "@$END" '+%T') UTC)" |
-    tee "$OUT/window.txt"
+{ echo "window: graph_start=$START graph_end=$END ($(date -u -d "@$START" '+%F %T') .. $(date -u -d "@$END" '+%T') UTC)"
+  echo "recent: graph_start=$((NOW - 900)) graph_end=$NOW; lab up since $(sed -n 's/^LAB_STARTED=//p' "$LAB_RUN/lab.state") ($LAB_MODE mode)"
+} | tee "$OUT/window.txt"

@@ -38,7 +38,7 @@ fi
 # mctop config lines for the lab site (secrets stay in files).
 LAB_CONF_CACTI="cacti_url = $CACTI_URL
 cacti_user = admin
-cacti_password_command = cat $CACTI_DIR/pass"
+cacti_password_command = cat '$CACTI_DIR/pass'"
 
 # SQL as MariaDB's root (unix socket auth) on the lab server.
 cacti_sql() {
@@ -303,7 +303,7 @@ EOF
     lab_start cacti-poller "$LAB_NS_VPC" env PHP_INI_SCAN_DIR=":$CACTI_DIR/php" \
         setpriv --reuid=www-data --regid=www-data --init-groups sh -c '
         ulimit -v 2097152
-        while [ -S "$1" ]; do timeout 300 php "$2/poller.php" --force; sleep 1; done' \
+        while [ -S "$1" ]; do timeout --foreground 300 php "$2/poller.php" --force; sleep 1; done' \
         sh "$CACTI_SOCK" "$CACTI_SITE" || return 1
 
     cacti_sql "$cacti_dbname" -e "SELECT gl.id FROM graph_local gl JOIN host h ON h.id=gl.host_id
@@ -479,11 +479,12 @@ EOF
 }
 
 # Stop NAME and everything in its process group (php -S workers, the
-# poller's children): the group is signalled here too, since lab_stop's
-# `kill -- -PID` is not understood by dash.
+# poller's children) with SIG (TERM; KILL for the poller, whose TERM
+# handler queries the DB, and without a DB hangs while its memory grows),
+# then lab_stop, then KILL whatever of the group is left.
 cacti_stop() {
     cacti_s_pid=$(cat "$LAB_RUN/pids/$1" 2>/dev/null) || return 0
-    kill -TERM -"$cacti_s_pid" 2>/dev/null
+    kill -"${2:-TERM}" -"$cacti_s_pid" 2>/dev/null
     lab_stop "$1"
     kill -KILL -"$cacti_s_pid" 2>/dev/null
     return 0
@@ -497,8 +498,9 @@ cacti_rm_dir() {
 }
 
 cacti_down() {
-    # the poller before its DB (see the loop above)
-    for cacti_p in cacti-poller cacti-web cacti-snmpd cacti-db; do
+    # the poller first, while its DB is there (see the loop above)
+    cacti_stop cacti-poller KILL
+    for cacti_p in cacti-web cacti-snmpd cacti-db; do
         cacti_stop "$cacti_p"
     done
     cacti_rm_dir

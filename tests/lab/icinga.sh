@@ -185,8 +185,9 @@ icinga_up() {
     lab_progress icinga "$icinga_t0" "API answers"
 
     # Every object gets a real result within seconds instead of one
-    # check interval: force a recheck of what is pending, now, after 1 s
-    # (one sent the instant the API answers may be ignored) and every 5 s.
+    # check interval: force a recheck of what is pending, now, again five
+    # polls later (one sent the instant the API answers may be ignored),
+    # then every 25 polls.
     icinga_t=0
     icinga_deadline=$(( $(date +%s) + 120 ))
     while :; do

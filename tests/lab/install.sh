@@ -3,11 +3,15 @@
 # all are installed. As another user, print the command and fail.
 #
 # Cacti's postinst (dbconfig-common) creates its database and loads its
-# templates through MariaDB's default socket, so a server must answer there
-# during `apt-get install cacti`. Without systemd nothing starts it, so we
-# start a throwaway mariadbd (temporary datadir, default socket, no TCP)
-# for the install and stop it after. If a system MariaDB already answers,
-# the package uses it, as it would anywhere else.
+# templates, so a MariaDB server must answer during `apt-get install
+# cacti`; without systemd nothing starts one. We start a throwaway mariadbd
+# (temporary datadir, its own socket, no TCP) and point the postinst's
+# clients at it: MYSQL_UNIX_PORT for the mysql client, and a PHP ini
+# (PHP_INI_SCAN_DIR) for PHP; both reach the maintainer scripts through
+# apt and dpkg. It is removed after the install, so no Cacti database is
+# left in any server: the package's cron job (poller.php every 5 minutes,
+# where cron runs) finds none, and can never start the stock discovery of
+# 192.168.1.0/24 (network rule 1). The lab makes its own DB (cacti.sh).
 set -eu
 
 # Lab core (bastion, Icinga 2, NRPE; jq for the lab tests), search
@@ -18,6 +22,12 @@ SEARCH="python3"
 CACTI_DEPS="mariadb-server mariadb-client snmpd snmp rrdtool php-cli php-mysql
             php-snmp"
 PKGS=$(echo $CORE $SEARCH $CACTI_DEPS cacti)
+
+# --list: the package names only (for a combined apt-get line).
+if [ "${1:-}" = --list ]; then
+    echo $PKGS
+    exit 0
+fi
 
 installed() {
     [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
@@ -63,8 +73,7 @@ if [ -n "$rest" ]; then
 fi
 
 if ! installed cacti; then
-    SOCK=/run/mysqld/mysqld.sock
-    tmp="" pid="" madedir=""
+    tmp="" pid=""
     stop_db() {
         if [ -n "$pid" ]; then
             kill "$pid" 2>/dev/null || true
@@ -76,38 +85,35 @@ if ! installed cacti; then
             pid=""
         fi
         [ -z "$tmp" ] || rm -rf "$tmp"
-        [ -z "$madedir" ] || rmdir /run/mysqld 2>/dev/null || true
         tmp=""
     }
     trap stop_db EXIT
     trap 'exit 1' INT TERM HUP
 
-    if mysqladmin --socket="$SOCK" ping >/dev/null 2>&1; then
-        echo "lab: a MariaDB server already answers on $SOCK; cacti's install uses it"
-        system_db=1
-    else
-        system_db=""
-        tmp=$(mktemp -d /tmp/mctop-lab-install.XXXXXX)
-        chmod 755 "$tmp"
-        mkdir "$tmp/data" "$tmp/run" && chown mysql:mysql "$tmp/data" "$tmp/run"
-        [ -d /run/mysqld ] || { mkdir -p /run/mysqld && madedir=1; }
-        chown mysql:mysql /run/mysqld
-        # --no-defaults: ignore /etc/mysql (system datadir, port 3306).
-        mariadb-install-db --no-defaults --user=mysql --datadir="$tmp/data" \
-            --auth-root-authentication-method=socket --skip-test-db \
-            >"$tmp/install-db.log" 2>&1 ||
-            { cat "$tmp/install-db.log" >&2; exit 1; }
-        mariadbd --no-defaults --user=mysql --datadir="$tmp/data" \
-            --socket="$SOCK" --skip-networking --pid-file="$tmp/run/mariadbd.pid" \
-            --log-error="$tmp/run/mariadbd.log" &
-        pid=$!
-        i=0
-        until mysqladmin --socket="$SOCK" ping >/dev/null 2>&1; do
-            kill -0 "$pid" 2>/dev/null && [ $i -lt 600 ] ||
-                { tail -n 20 "$tmp/run/mariadbd.log" >&2; exit 1; }
-            sleep 0.1; i=$((i + 1))
-        done
-    fi
+    # 0755: the postinst runs PHP as www-data, which must reach the socket
+    tmp=$(mktemp -d /tmp/mctop-lab-install.XXXXXX)
+    chmod 755 "$tmp"
+    mkdir "$tmp/data" "$tmp/run" "$tmp/php"
+    chown mysql:mysql "$tmp/data" "$tmp/run"
+    chmod 755 "$tmp/run"
+    SOCK=$tmp/run/mysqld.sock
+    # --no-defaults: ignore /etc/mysql (the system datadir, port 3306)
+    mariadb-install-db --no-defaults --user=mysql --datadir="$tmp/data" \
+        --auth-root-authentication-method=socket --skip-test-db \
+        >"$tmp/install-db.log" 2>&1 ||
+        { cat "$tmp/install-db.log" >&2; exit 1; }
+    mariadbd --no-defaults --user=mysql --datadir="$tmp/data" \
+        --socket="$SOCK" --skip-networking --pid-file="$tmp/run/mariadbd.pid" \
+        --log-error="$tmp/run/mariadbd.log" &
+    pid=$!
+    i=0
+    until mysqladmin --socket="$SOCK" ping >/dev/null 2>&1; do
+        kill -0 "$pid" 2>/dev/null && [ $i -lt 600 ] ||
+            { tail -n 20 "$tmp/run/mariadbd.log" >&2; exit 1; }
+        sleep 0.1; i=$((i + 1))
+    done
+    printf 'pdo_mysql.default_socket = %s\n' "$SOCK" > "$tmp/php/install.ini"
+    chmod 644 "$tmp/php/install.ini"
 
     # A random DB password: cacti.sh reads it back from /etc/cacti/debian.php.
     pw=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
@@ -124,16 +130,18 @@ cacti cacti/remote/host select localhost
 cacti cacti/db/dbname string cacti
 cacti cacti/db/app-user string cacti@localhost
 EOF
+    export MYSQL_UNIX_PORT="$SOCK" PHP_INI_SCAN_DIR=":$tmp/php"
     # An earlier install that died half-way must be configured first.
     [ -z "$(dpkg --audit 2>/dev/null)" ] || dpkg --configure -a
     installed cacti || apt_install cacti
-
-    if [ -n "$system_db" ]; then
-        # The package's cron poller would run against this DB: remove the
-        # stock discovery job for 192.168.1.0/24 now (network rule 1).
-        mysql --socket="$SOCK" cacti -e 'DELETE FROM automation_networks' ||
-            echo "lab: WARNING: could not empty cacti.automation_networks" >&2
+    # the postinst must have used this server, or a Cacti DB (with its
+    # discovery job) now sits in another one: say so loudly
+    if ! mysql --socket="$SOCK" -N -e 'SHOW DATABASES' | grep -qx cacti; then
+        echo "lab: WARNING: cacti's postinst did not create its DB in the temporary server;" >&2
+        echo "lab: WARNING: check other MariaDB servers for a 'cacti' DB and run there:" >&2
+        echo "lab: WARNING:   DELETE FROM cacti.automation_networks;" >&2
     fi
+    unset MYSQL_UNIX_PORT PHP_INI_SCAN_DIR
     stop_db
     trap - EXIT INT TERM HUP
 fi

@@ -24,18 +24,18 @@ usage() {
     exit 2
 }
 
-# pid files that name a live process / any pid file at all
+# The names of the pid files whose process runs / has ended.
 lab_live() {
     for lab_p in "$LAB_RUN"/pids/*; do
         [ -f "$lab_p" ] || continue
-        lab_running "$(basename "$lab_p")" && echo "$(basename "$lab_p")"
+        lab_running "${lab_p##*/}" && echo "${lab_p##*/}"
     done
     return 0
 }
 lab_dead() {
     for lab_p in "$LAB_RUN"/pids/*; do
         [ -f "$lab_p" ] || continue
-        lab_running "$(basename "$lab_p")" || echo "$(basename "$lab_p")"
+        lab_running "${lab_p##*/}" || echo "${lab_p##*/}"
     done
     return 0
 }

@@ -65,7 +65,8 @@ lab_alive() {
     [ "$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)" != Z ]
 }
 
-# Stop NAME by its pid (and its process group): TERM, then KILL after 10 s.
+# Stop NAME by its pid and process group: TERM; once NAME has exited (or
+# after 10 s) KILL whatever is left of the group.
 lab_stop() {
     f=$LAB_RUN/pids/$1
     [ -f "$f" ] || return 0
