@@ -140,6 +140,28 @@ static bool pump_to_channel(struct bastion_pump *p, const char **err)
     return moved;
 }
 
+/*
+ * libssh gives the channel-open failure as a number in its text ("error
+ * (1)"); say what the RFC 4254 reason codes mean.
+ */
+static const char *pump_open_error(const char *text)
+{
+    static const char *const reasons[] = {
+        NULL,
+        "administratively prohibited (the bastion does not allow forwarding "
+        "there: AllowTcpForwarding/PermitOpen)",
+        "connect failed (nothing answers there, seen from the bastion)",
+        "unknown channel type", "resource shortage on the bastion"
+    };
+    const char *e = strstr(text, "error (");
+    int code;
+
+    if (e == NULL || sscanf(e, "error (%d)", &code) != 1 || code < 1 ||
+        code > 4)
+        return text;
+    return reasons[code];
+}
+
 /* One step of one pump; returns true when it made progress (or ended). */
 static bool pump_step(struct bastion_pump *p)
 {
@@ -154,7 +176,7 @@ static bool pump_step(struct bastion_pump *p)
             return false;
         if (rc != SSH_OK) {
             snprintf(msg, sizeof msg, "the bastion could not forward to %s:%d: %s",
-                     p->host, p->port, ssh_get_error(p->b->s));
+                     p->host, p->port, pump_open_error(ssh_get_error(p->b->s)));
             pump_close(p, msg);
             return true;
         }

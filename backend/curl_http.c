@@ -182,13 +182,13 @@ static void curl_req_error(struct http_req *r, CURLcode rc, struct mc_err *err)
 
     err->code = (int)rc;
     if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE)
-        err_set(err, "%s: TLS verification failed for %s: %s (set the CA file "
-                     "in the configuration)",
-                ch->name, ch->base_url, what);
+        err_set(err, "TLS verification failed for %s (is the CA file in the "
+                     "configuration right?): %s",
+                ch->base_url, what);
     else if (why != NULL)
-        err_set(err, "%s: %s (%s)", ch->name, why, what);
+        err_set(err, "%s (%s)", why, what);
     else
-        err_set(err, "%s: %s: %s", ch->name, ch->base_url, what);
+        err_set(err, "%s: %s", ch->base_url, what);
 }
 
 static void curl_req_finish(struct http_req *r, CURLcode rc)

@@ -343,6 +343,24 @@ static void icinga_fetch_data(void *arg, const char *p, size_t n)
     }
 }
 
+/* What to do about the HTTP errors users hit most: say it with the error. */
+static void icinga_hint(struct mc_err *err, int status, const char *perm)
+{
+    char old[sizeof err->msg];
+
+    if (status != 401 && status != 404)
+        return;
+    memcpy(old, err->msg, sizeof old);
+    if (status == 401)
+        snprintf(err->msg, sizeof err->msg,
+                 "wrong icinga_user or password? %.200s", old);
+    else
+        snprintf(err->msg, sizeof err->msg,
+                 "the API user lacks the permission %s? (Icinga answers 404 "
+                 "for that) %.140s",
+                 perm, old);
+}
+
 static void icinga_fetch_done(void *arg, int status, const struct mc_err *terr)
 {
     struct icinga_fetch *f = arg;
@@ -351,8 +369,12 @@ static void icinga_fetch_done(void *arg, int status, const struct mc_err *terr)
     f->req = NULL; /* the transport frees it after this returns */
     if (terr != NULL)
         err = *terr;
-    else if (status != 200)
+    else if (status != 200) {
         icinga_parse_error(f->errbody.data, f->errbody.len, status, &err);
+        icinga_hint(&err, status,
+                    f->phase == PHASE_HOSTS ? "objects/query/Host"
+                                            : "objects/query/Service");
+    }
     if (err.msg[0] != '\0') {
         icinga_fetch_failed(f->c, &err, f->phase);
         return;
@@ -511,6 +533,8 @@ static void icinga_events_status(void *arg, int status)
 
     c->ev_status = status;
     c->site->live = status == 200;
+    if (status == 200)
+        c->site->poll_msg[0] = '\0';
 }
 
 static void icinga_events_data(void *arg, const char *p, size_t n)
@@ -541,13 +565,16 @@ static void icinga_events_done(void *arg, int status, const struct mc_err *te)
     c->site->live = false;
     if (te != NULL)
         err = *te;
-    else if (status != 200)
+    else if (status != 200) {
         icinga_parse_error(c->evline.data, c->evline.len, status, &err);
-    else
+        icinga_hint(&err, status, "events/*");
+    } else {
         err_set(&err, "the event stream ended");
+    }
     buf_reset(&c->evline);
-    err_prefix(&err, "%s: events (polling every %d s until it is back)",
+    err_prefix(&err, "%s: no event stream, polling every %d s",
                c->site->name, c->site->refresh);
+    snprintf(c->site->poll_msg, sizeof c->site->poll_msg, "%s", err.msg);
     icinga_fail(c, &err);
     c->events_timer = loop_add_timer(c->site->loop, ICINGA_RETRY_MAX_MS / 4,
                                      icinga_events_retry_cb, c);

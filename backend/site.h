@@ -57,6 +57,7 @@ struct site {
     bool live; /* the event stream is open */
 
     struct mc_err err; /* last data error; msg "" when none */
+    char poll_msg[256]; /* why there is no event stream, or "" */
     double err_time;
 
     struct trend *load_trend; /* each host's load meter over time */

@@ -256,8 +256,17 @@ static void triage_req_done(void *arg, int status, const struct mc_err *terr)
         /* No answer we can read: the outcome is unknown, so say so. */
         char why[300];
 
-        snprintf(why, sizeof why, "no answer (%s): check and retry",
-                 terr != NULL ? terr->msg : err.msg);
+        if (terr != NULL)
+            snprintf(why, sizeof why,
+                     "no answer (%.200s): it may or may not have been done; "
+                     "check and retry",
+                     terr->msg);
+        else if (status == 404)
+            snprintf(why, sizeof why,
+                     "the API user lacks the permission actions/*? %.160s",
+                     err.msg);
+        else
+            snprintf(why, sizeof why, "%.250s", err.msg);
         for (size_t i = 0; i < r->nkeys; i++) {
             struct triage_mark *m = triage_find(t, r->keys[i]);
 
@@ -265,8 +274,8 @@ static void triage_req_done(void *arg, int status, const struct mc_err *terr)
                 m->state == TRIAGE_PENDING)
                 triage_fail(m, why);
         }
-        triage_say(t, 2, "%s: %s of %zu objects failed: %s", t->site->name,
-                   what, r->nkeys, why);
+        triage_say(t, 2, "%s: %s failed for %zu object%s: %s", t->site->name,
+                   what, r->nkeys, r->nkeys == 1 ? "" : "s", why);
     } else {
         failed = triage_apply_results(t, r, res, nres);
         if (failed > 0)

@@ -202,6 +202,8 @@ static void bars_activity(const struct app *app, char *buf, size_t size)
                                   s->load_objects, (double)s->load_bytes / 1e6);
         else if (s->err.msg[0] != '\0')
             n += (size_t)snprintf(buf + n, size - n, "%s  ", s->err.msg);
+        else if (!s->live && s->poll_msg[0] != '\0')
+            n += (size_t)snprintf(buf + n, size - n, "%s  ", s->poll_msg);
     }
 }
 

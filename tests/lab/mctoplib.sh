@@ -18,7 +18,7 @@ trap m_cleanup EXIT
 
 # m_conf [key = value...]: a copy of the lab's mctop.conf with these keys
 # set (replaced, or added to the [site lab] section; "mctop:key = value"
-# goes to the [mctop] section); prints its path.
+# goes to the [mctop] section; "key =" removes it); prints its path.
 m_conf() {
     m_c=$T_TMP/mctop-$(date +%s%N).conf
     { echo "[mctop]"; cat "$LAB_RUN/mctop.conf"; } > "$m_c"
@@ -29,7 +29,7 @@ m_conf() {
         awk -v k="$m_k" -v kv="$m_kv" -v sec="[$m_sec]" '
             $1 == k && $2 == "=" { next }
             { print }
-            $0 == sec { print kv }' "$m_c" > "$m_c.new"
+            $0 == sec && kv !~ /= *$/ { print kv }' "$m_c" > "$m_c.new"
         mv "$m_c.new" "$m_c"
     done
     chmod 600 "$m_c"
