@@ -153,8 +153,13 @@ lab-check: mctop
 lint-man:
 	mandoc -Tlint -W warning man/mctop.1 man/mctop.conf.5
 
-bench: mctop
-	sh tests/bench/run.sh
+BENCH_BIN := $(BUILD)/tests/bench/fetch_bench
+$(BENCH_BIN): $(BUILD)/tests/bench/fetch_bench.o $(LIB_OBJ)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+bench: mctop $(BENCH_BIN)
+	BENCH_BIN=$(BENCH_BIN) sh tests/bench/run.sh
 
 format:
 	clang-format -i $(LIB_SRC:keymaps/builtin.c=) $(MAIN_SRC) $(wildcard */*.h) $(UNIT_SRC)

@@ -24,6 +24,7 @@ struct options {
     const char *keymap;
     const char *theme;
     const char *trace;
+    const char *view;
     bool demo, check_config, no_mouse, readonly;
     unsigned seed;
     int demo_scale;
@@ -43,6 +44,7 @@ static void usage(FILE *f)
           "  -k, --keymap NAME     default, vi, emacs or a keymap file\n"
           "  -t, --theme THEME     dark, light or mono\n"
           "      --no-mouse        leave the mouse to the terminal\n"
+          "      --view VIEW       start in the hosts or the alerts view\n"
           "      --readonly        disable every action on monitored "
           "objects\n"
           "      --demo            run on the built-in demo site\n"
@@ -81,7 +83,8 @@ static void options_parse(int argc, char **argv, struct options *o)
         O_SEED,
         O_SCALE,
         O_FRAMES,
-        O_TRACE
+        O_TRACE,
+        O_VIEW
     };
     static const struct option longopts[] = {
         { "config", required_argument, NULL, 'c' },
@@ -95,6 +98,7 @@ static void options_parse(int argc, char **argv, struct options *o)
         { "demo-scale", required_argument, NULL, O_SCALE },
         { "frames", required_argument, NULL, O_FRAMES },
         { "trace", required_argument, NULL, O_TRACE },
+        { "view", required_argument, NULL, O_VIEW },
         { "version", no_argument, NULL, 'V' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -137,6 +141,13 @@ static void options_parse(int argc, char **argv, struct options *o)
             break;
         case O_TRACE:
             o->trace = optarg;
+            break;
+        case O_VIEW:
+            if (strcmp(optarg, "hosts") != 0 && strcmp(optarg, "alerts") != 0) {
+                fprintf(stderr, "mctop: --view: hosts or alerts\n");
+                exit(2);
+            }
+            o->view = optarg;
             break;
         case 'V':
             puts("mctop " MCTOP_VERSION);
@@ -277,6 +288,8 @@ static int main_run(const struct options *o, struct mc_config *cfg)
             sites[nsites++] = site_new(loop, worker, &cfg->sites[i]);
     }
     app_init(&app, loop, sites, nsites, &ao);
+    if (o->view != NULL && strcmp(o->view, "alerts") == 0)
+        app.cur = VIEW_ALERTS;
     if (main_load_keymap(&app.km, o, cfg) == 0)
         rc = app_run(&app) == 0 ? 0 : 1;
     app_free(&app);
