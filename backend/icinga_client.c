@@ -39,40 +39,52 @@ static const char icinga_event_types[] =
     "\"AcknowledgementCleared\",\"DowntimeStarted\",\"DowntimeTriggered\","
     "\"DowntimeRemoved\",\"Flapping\"]";
 
-enum icinga_phase { PHASE_IDLE, PHASE_HOSTS, PHASE_SERVICES };
+enum { PART_HOSTS, PART_SERVICES, PART_COUNT };
+
+struct icinga_fetch;
+
+/* One of the two requests of a fetch (hosts, services), streamed apart. */
+struct fetch_part {
+    struct icinga_fetch *f;
+    int which;
+    /* loop side */
+    struct http_req *req;
+    int status;
+    bool paused;
+    struct buf errbody;
+    size_t bytes, objects; /* progress, from its jobs' results */
+    /* worker side */
+    struct icinga_reader *reader;
+};
 
 /*
- * One full fetch. The loop thread owns the request and the bookkeeping;
- * the reader and the parsed arrays belong to the worker thread, which
- * gets the body in chunks as jobs. A cancelled fetch (c == NULL) lives on
- * until its last job has completed.
+ * One full fetch: hosts and services requested at once. The loop thread
+ * owns the requests and the bookkeeping; the readers and the parsed
+ * arrays belong to the worker thread, which gets the bodies in chunks as
+ * jobs. A cancelled fetch (c == NULL) lives on until its last job is done.
  */
 struct icinga_fetch {
     struct icinga_client *c;
     atomic_bool cancelled; /* the worker skips the remaining jobs */
     unsigned jobs;
-    bool paused;
-    enum icinga_phase phase;
-    struct http_req *req;
-    int status;
-    struct buf errbody;
+    struct fetch_part part[PART_COUNT];
     /* worker side */
-    struct icinga_reader *reader;
     bool failed;
     struct mc_err err;
-    size_t done_bytes, done_objects;
+    int finished;
     char *env_var;
     struct metric_map map;
     struct mc_host *hosts;
     size_t nhosts;
+    struct mc_service *svcs;
+    size_t nsvcs;
 };
 
 enum fetch_job_kind { JOB_CHUNK, JOB_FINISH };
 
 struct fetch_job {
-    struct icinga_fetch *f;
+    struct fetch_part *p;
     enum fetch_job_kind kind;
-    enum icinga_phase phase;
     char *data;
     size_t len;
     /* results for the loop thread */
@@ -101,7 +113,6 @@ struct icinga_client {
 #define FETCH_PAUSE_BYTES  (16u << 20)
 #define FETCH_RESUME_BYTES (4u << 20)
 
-static void icinga_fetch_phase(struct icinga_client *c, enum icinga_phase p);
 static void icinga_schedule_retry(struct icinga_client *c);
 
 static void icinga_fail(struct icinga_client *c, const struct mc_err *err)
@@ -118,10 +129,13 @@ static void icinga_drop_queue(struct icinga_client *c)
 
 static void icinga_fetch_free(struct icinga_fetch *f)
 {
-    icinga_reader_free(f->reader);
+    for (int i = 0; i < PART_COUNT; i++) {
+        icinga_reader_free(f->part[i].reader);
+        buf_free(&f->part[i].errbody);
+    }
     model_hosts_free(f->hosts, f->nhosts);
+    model_services_free(f->svcs, f->nsvcs);
     metric_map_free(&f->map);
-    buf_free(&f->errbody);
     free(f->env_var);
     free(f);
 }
@@ -133,8 +147,10 @@ static void icinga_cancel_fetch(struct icinga_client *c)
 
     if (f == NULL)
         return;
-    http_cancel(c->site->http, f->req);
-    f->req = NULL;
+    for (int i = 0; i < PART_COUNT; i++) {
+        http_cancel(c->site->http, f->part[i].req);
+        f->part[i].req = NULL;
+    }
     f->c = NULL;
     atomic_store(&f->cancelled, true);
     c->fetch = NULL;
@@ -144,13 +160,12 @@ static void icinga_cancel_fetch(struct icinga_client *c)
 }
 
 static void icinga_fetch_failed(struct icinga_client *c,
-                                const struct mc_err *err,
-                                enum icinga_phase phase)
+                                const struct mc_err *err, int which)
 {
     struct mc_err e = *err;
 
     err_prefix(&e, "%s: %s", c->site->name,
-               phase == PHASE_HOSTS ? "hosts" : "services");
+               which == PART_HOSTS ? "hosts" : "services");
     icinga_cancel_fetch(c);
     icinga_fail(c, &e);
     icinga_schedule_retry(c);
@@ -225,14 +240,13 @@ static void icinga_schedule_retry(struct icinga_client *c)
             loop_add_timer(c->site->loop, c->retry_ms, icinga_retry_cb, c);
 }
 
-/* ---- worker side: parse chunks, finish phases, build the snapshot ---- */
+/* ---- worker side: parse chunks, finish parts, build the snapshot ---- */
 
 static void fetch_job_run(void *arg)
 {
     struct fetch_job *j = arg;
-    struct icinga_fetch *f = j->f;
-    struct mc_service *svcs;
-    size_t n;
+    struct fetch_part *p = j->p;
+    struct icinga_fetch *f = p->f;
 
     if (f->failed || atomic_load(&f->cancelled)) {
         j->failed = f->failed;
@@ -240,33 +254,32 @@ static void fetch_job_run(void *arg)
         return; /* an earlier job failed, or the fetch was cancelled */
     }
     if (j->kind == JOB_CHUNK)
-        f->failed = icinga_reader_feed(f->reader, j->data, j->len, &f->err) < 0;
+        f->failed = icinga_reader_feed(p->reader, j->data, j->len, &f->err) < 0;
     else
-        f->failed = icinga_reader_finish(f->reader, &f->err) < 0;
-    j->bytes = f->done_bytes + icinga_reader_bytes(f->reader);
-    j->objects = f->done_objects + icinga_reader_objects(f->reader);
+        f->failed = icinga_reader_finish(p->reader, &f->err) < 0;
+    j->bytes = icinga_reader_bytes(p->reader);
+    j->objects = icinga_reader_objects(p->reader);
     j->failed = f->failed;
     j->err = f->err;
     if (j->kind == JOB_CHUNK || f->failed)
         return;
-    f->done_bytes = j->bytes;
-    f->done_objects = j->objects;
-    if (j->phase == PHASE_HOSTS) {
-        f->hosts = icinga_reader_take_hosts(f->reader, &f->nhosts);
-        icinga_reader_free(f->reader);
-        f->reader = icinga_reader_new(ICINGA_SERVICES, f->env_var);
+    if (p->which == PART_HOSTS)
+        f->hosts = icinga_reader_take_hosts(p->reader, &f->nhosts);
+    else
+        f->svcs = icinga_reader_take_services(p->reader, &f->nsvcs);
+    if (++f->finished < PART_COUNT)
         return;
-    }
-    svcs = icinga_reader_take_services(f->reader, &n);
-    j->snap = snapshot_new(f->hosts, f->nhosts, svcs, n, &f->map);
+    j->snap = snapshot_new(f->hosts, f->nhosts, f->svcs, f->nsvcs, &f->map);
     f->hosts = NULL;
-    f->nhosts = 0;
+    f->svcs = NULL;
+    f->nhosts = f->nsvcs = 0;
 }
 
 static void fetch_job_done(void *arg)
 {
     struct fetch_job *j = arg;
-    struct icinga_fetch *f = j->f;
+    struct fetch_part *p = j->p;
+    struct icinga_fetch *f = p->f;
     struct icinga_client *c = f->c;
     struct site *s;
 
@@ -280,19 +293,19 @@ static void fetch_job_done(void *arg)
         return;
     }
     s = c->site;
-    s->load_bytes = j->bytes;
-    s->load_objects = j->objects;
+    p->bytes = j->bytes;
+    p->objects = j->objects;
+    s->load_bytes = f->part[0].bytes + f->part[1].bytes;
+    s->load_objects = f->part[0].objects + f->part[1].objects;
     if (j->failed) {
-        icinga_fetch_failed(c, &j->err, j->phase);
+        icinga_fetch_failed(c, &j->err, p->which);
     } else if (j->kind == JOB_CHUNK) {
-        if (f->paused && worker_queued_bytes(s->worker) < FETCH_RESUME_BYTES) {
-            f->paused = false;
-            http_pause(s->http, f->req, false);
+        if (p->paused && worker_queued_bytes(s->worker) < FETCH_RESUME_BYTES) {
+            p->paused = false;
+            http_pause(s->http, p->req, false);
         }
         site_progress(s);
-    } else if (j->phase == PHASE_HOSTS) {
-        icinga_fetch_phase(c, PHASE_SERVICES);
-    } else {
+    } else if (j->snap != NULL) {
         c->fetch = NULL;
         s->loading = false;
         icinga_fetch_free(f);
@@ -301,45 +314,44 @@ static void fetch_job_done(void *arg)
     free(j);
 }
 
-static void fetch_submit(struct icinga_fetch *f, enum fetch_job_kind kind,
-                         const char *p, size_t n)
+static void fetch_submit(struct fetch_part *p, enum fetch_job_kind kind,
+                         const char *data, size_t n)
 {
     struct fetch_job *j = xcalloc(1, sizeof *j);
 
-    j->f = f;
+    j->p = p;
     j->kind = kind;
-    j->phase = f->phase;
     if (n > 0) {
         j->data = xmalloc(n);
-        memcpy(j->data, p, n);
+        memcpy(j->data, data, n);
         j->len = n;
     }
-    f->jobs++;
-    worker_submit(f->c->site->worker, fetch_job_run, fetch_job_done, j, n);
+    p->f->jobs++;
+    worker_submit(p->f->c->site->worker, fetch_job_run, fetch_job_done, j, n);
 }
 
 /* ---- loop side: the HTTP requests ---- */
 
 static void icinga_fetch_status(void *arg, int status)
 {
-    struct icinga_fetch *f = arg;
+    struct fetch_part *p = arg;
 
-    f->status = status;
+    p->status = status;
 }
 
-static void icinga_fetch_data(void *arg, const char *p, size_t n)
+static void icinga_fetch_data(void *arg, const char *data, size_t n)
 {
-    struct icinga_fetch *f = arg;
-    struct site *s = f->c->site;
+    struct fetch_part *p = arg;
+    struct site *s = p->f->c->site;
 
-    if (f->status != 200) {
-        buf_append(&f->errbody, p, n);
+    if (p->status != 200) {
+        buf_append(&p->errbody, data, n);
         return;
     }
-    fetch_submit(f, JOB_CHUNK, p, n);
-    if (!f->paused && worker_queued_bytes(s->worker) > FETCH_PAUSE_BYTES) {
-        f->paused = true;
-        http_pause(s->http, f->req, true);
+    fetch_submit(p, JOB_CHUNK, data, n);
+    if (!p->paused && worker_queued_bytes(s->worker) > FETCH_PAUSE_BYTES) {
+        p->paused = true;
+        http_pause(s->http, p->req, true);
     }
 }
 
@@ -363,45 +375,44 @@ static void icinga_hint(struct mc_err *err, int status, const char *perm)
 
 static void icinga_fetch_done(void *arg, int status, const struct mc_err *terr)
 {
-    struct icinga_fetch *f = arg;
+    struct fetch_part *p = arg;
     struct mc_err err = { 0 };
 
-    f->req = NULL; /* the transport frees it after this returns */
+    p->req = NULL; /* the transport frees it after this returns */
     if (terr != NULL)
         err = *terr;
     else if (status != 200) {
-        icinga_parse_error(f->errbody.data, f->errbody.len, status, &err);
+        icinga_parse_error(p->errbody.data, p->errbody.len, status, &err);
         icinga_hint(&err, status,
-                    f->phase == PHASE_HOSTS ? "objects/query/Host"
-                                            : "objects/query/Service");
+                    p->which == PART_HOSTS ? "objects/query/Host"
+                                           : "objects/query/Service");
     }
     if (err.msg[0] != '\0') {
-        icinga_fetch_failed(f->c, &err, f->phase);
+        icinga_fetch_failed(p->f->c, &err, p->which);
         return;
     }
-    fetch_submit(f, JOB_FINISH, NULL, 0);
+    fetch_submit(p, JOB_FINISH, NULL, 0);
 }
 
-static void icinga_fetch_phase(struct icinga_client *c, enum icinga_phase p)
+static int icinga_fetch_part(struct icinga_client *c, int which)
 {
-    struct icinga_fetch *f = c->fetch;
+    struct fetch_part *p = &c->fetch->part[which];
     struct http_cb cb = { icinga_fetch_status, icinga_fetch_data,
-                          icinga_fetch_done, f };
+                          icinga_fetch_done, p };
     struct mc_err err = { 0 };
-    bool hosts = p == PHASE_HOSTS;
+    bool hosts = which == PART_HOSTS;
 
-    f->phase = p;
-    f->status = 0;
-    f->paused = false;
-    buf_reset(&f->errbody);
-    f->req = http_request(c->site->http, "GET",
+    p->req = http_request(c->site->http, "GET",
                           hosts ? "/v1/objects/hosts" : "/v1/objects/services",
                           hosts ? icinga_host_query : icinga_service_query, &cb,
                           &err);
-    if (f->req == NULL)
-        icinga_fetch_failed(c, &err, p);
+    if (p->req != NULL)
+        return 0;
+    icinga_fetch_failed(c, &err, which);
+    return -1;
 }
 
+/* Hosts and services at once: Icinga builds both answers in parallel. */
 static void icinga_start_fetch(struct icinga_client *c)
 {
     struct site *s = c->site;
@@ -410,11 +421,17 @@ static void icinga_start_fetch(struct icinga_client *c)
     f->c = c;
     f->env_var = xstrdup(s->env_var);
     metric_map_copy(&f->map, &s->map);
-    f->reader = icinga_reader_new(ICINGA_HOSTS, f->env_var);
+    for (int i = 0; i < PART_COUNT; i++) {
+        f->part[i].f = f;
+        f->part[i].which = i;
+        f->part[i].reader = icinga_reader_new(
+            i == PART_HOSTS ? ICINGA_HOSTS : ICINGA_SERVICES, f->env_var);
+    }
     c->fetch = f;
     s->loading = true;
     s->load_bytes = s->load_objects = 0;
-    icinga_fetch_phase(c, PHASE_HOSTS);
+    if (icinga_fetch_part(c, PART_HOSTS) == 0)
+        icinga_fetch_part(c, PART_SERVICES);
 }
 
 /* ---- the event stream ---- */
