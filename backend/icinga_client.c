@@ -94,6 +94,15 @@ struct fetch_job {
     struct mc_snapshot *snap;
 };
 
+/* One host's services on demand: parsed on the loop thread (small). */
+struct host_fetch {
+    struct icinga_client *c;
+    struct http_req *req;
+    int status;
+    struct buf body;
+    struct host_fetch *next;
+};
+
 struct icinga_client {
     struct site *site;
     struct icinga_fetch *fetch; /* the running fetch, or NULL */
@@ -105,6 +114,7 @@ struct icinga_client {
     int ev_status;
     struct buf evline;
     struct event_job *event_jobs, *event_jobs_tail; /* parsing on the worker */
+    struct host_fetch *host_fetches; /* one host's services, on demand */
     unsigned resync_timer, retry_timer, events_timer;
     long retry_ms;
 };
@@ -668,6 +678,14 @@ void icinga_client_free(struct icinga_client *c)
     l = c->site->loop;
     icinga_cancel_fetch(c);
     http_cancel(c->site->http, c->events);
+    while (c->host_fetches != NULL) {
+        struct host_fetch *h = c->host_fetches;
+
+        c->host_fetches = h->next;
+        http_cancel(c->site->http, h->req);
+        buf_free(&h->body);
+        free(h);
+    }
     for (struct event_job *j = c->event_jobs; j != NULL; j = j->next)
         j->c = NULL; /* their completions only free them now */
     if (c->resync_timer != 0)
@@ -680,4 +698,104 @@ void icinga_client_free(struct icinga_client *c)
     free(c->queued);
     buf_free(&c->evline);
     free(c);
+}
+
+/* ---- one host's services, on demand ---- */
+
+static void host_fetch_status(void *arg, int status)
+{
+    ((struct host_fetch *)arg)->status = status;
+}
+
+static void host_fetch_data(void *arg, const char *p, size_t n)
+{
+    buf_append(&((struct host_fetch *)arg)->body, p, n);
+}
+
+static void host_fetch_unlink(struct host_fetch *h)
+{
+    for (struct host_fetch **p = &h->c->host_fetches; *p != NULL;
+         p = &(*p)->next) {
+        if (*p == h) {
+            *p = h->next;
+            return;
+        }
+    }
+}
+
+/* Fresh results replace the statuses in the current snapshot. */
+static void host_fetch_merge(struct icinga_client *c, struct mc_service *svcs,
+                             size_t n)
+{
+    struct mc_snapshot *snap = c->site->snap;
+    struct mc_host *h = NULL;
+
+    for (size_t i = 0; i < n && snap != NULL; i++) {
+        struct mc_service *old =
+            snapshot_find_service(snap, svcs[i].host_name, svcs[i].name);
+
+        if (old == NULL)
+            continue; /* new objects wait for the next full fetch */
+        model_status_clear(&old->st);
+        old->st = svcs[i].st;
+        memset(&svcs[i].st, 0, sizeof svcs[i].st);
+        h = &snap->hosts[old->host];
+    }
+    if (h != NULL) {
+        snapshot_host_metrics(snap, h);
+        site_touch(c->site);
+    }
+}
+
+static void host_fetch_done(void *arg, int status, const struct mc_err *terr)
+{
+    struct host_fetch *h = arg;
+    struct icinga_reader *r = icinga_reader_new(ICINGA_SERVICES,
+                                                h->c->site->env_var);
+    struct mc_err err = { 0 };
+    struct mc_service *svcs;
+    size_t n = 0;
+
+    host_fetch_unlink(h);
+    if (terr == NULL && status == 200 &&
+        icinga_reader_feed(r, h->body.data, h->body.len, &err) == 0 &&
+        icinga_reader_finish(r, &err) == 0) {
+        svcs = icinga_reader_take_services(r, &n);
+        host_fetch_merge(h->c, svcs, n);
+        model_services_free(svcs, n);
+    }
+    /* A failure here changes nothing shown: the full fetch reports errors. */
+    icinga_reader_free(r);
+    buf_free(&h->body);
+    free(h);
+}
+
+void icinga_client_fetch_host(struct icinga_client *c, const char *host)
+{
+    struct http_cb cb = { host_fetch_status, host_fetch_data, host_fetch_done,
+                          NULL };
+    struct host_fetch *h;
+    struct mc_err err = { 0 };
+    struct buf body = { 0 };
+
+    if (c->site->http == NULL || c->site->conn != SITE_CONNECTED)
+        return;
+    /* The name goes in filter_vars: never into the expression itself. */
+    buf_puts(&body, icinga_service_query);
+    body.len--; /* drop the closing brace */
+    buf_puts(&body, ",\"filter\":\"host.name==h\",\"filter_vars\":{\"h\":");
+    buf_json_str(&body, host);
+    buf_puts(&body, "}}");
+    h = xcalloc(1, sizeof *h);
+    h->c = c;
+    cb.arg = h;
+    h->req = http_request(c->site->http, "GET", "/v1/objects/services",
+                          body.data, &cb, &err);
+    buf_free(&body);
+    if (h->req == NULL) {
+        free(h);
+        return;
+    }
+    h->next = c->host_fetches;
+    c->host_fetches = h;
 }

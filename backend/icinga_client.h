@@ -15,6 +15,8 @@ struct icinga_client *icinga_client_new(struct site *s);
 void icinga_client_start(struct icinga_client *c);
 /* The connection is back: reopen the event stream and fetch at once. */
 void icinga_client_reconnected(struct icinga_client *c);
+/* Fetch the services of one host again (its detail is on screen). */
+void icinga_client_fetch_host(struct icinga_client *c, const char *host);
 /* Fetch everything again now (keeps the event stream). */
 void icinga_client_resync(struct icinga_client *c);
 void icinga_client_free(struct icinga_client *c);

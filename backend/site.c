@@ -147,3 +147,9 @@ bool site_stale(const struct site *s)
         return true;
     return !s->live && loop_wall() - s->synced > 2.0 * s->refresh + 5;
 }
+
+void site_refresh_host(struct site *s, const char *host)
+{
+    if (s->icinga != NULL && s->snap != NULL)
+        icinga_client_fetch_host(s->icinga, host);
+}

@@ -89,6 +89,8 @@ struct site *site_new(struct loop *loop, struct worker *worker,
                       const struct mc_site_config *cfg);
 /* The user's answer to the hostkey callback (enum bastion_answer). */
 void site_answer_hostkey(struct site *s, int answer);
+/* Fetch one host's services again (its detail is being looked at). */
+void site_refresh_host(struct site *s, const char *host);
 /* Connect again now (after a refused host key, say). */
 void site_reconnect(struct site *s);
 

@@ -16,6 +16,7 @@
 #include "views/triage_form.h"
 
 #define LIST_WIDE_DETAIL 150 /* columns from which the pane goes right */
+#define LIST_DETAIL_REFRESH_S 15
 
 struct listview *listview_new(struct app *app, const struct list_ops *ops)
 {
@@ -45,6 +46,7 @@ void listview_free(struct listview *lv)
     if (lv == NULL)
         return;
     listview_forget_cursor(lv);
+    free(lv->detail_host);
     for (size_t i = 0; i < lv->nmarks; i++)
         free(lv->marks[i]);
     free(lv->marks);
@@ -450,6 +452,23 @@ static void listview_layout(const struct listview *lv, struct tui_rect area,
     }
 }
 
+/* The detail pane is looking at a host: fetch its services fresh, at most
+ * every LIST_DETAIL_REFRESH_S seconds for the same host. */
+static void listview_detail_refresh(struct listview *lv,
+                                    const struct list_row *r)
+{
+    const char *host = listview_host(lv, r)->name;
+    double now = listview_now(lv);
+
+    if (lv->detail_host != NULL && strcmp(lv->detail_host, host) == 0 &&
+        now - lv->detail_fetched < LIST_DETAIL_REFRESH_S)
+        return;
+    free(lv->detail_host);
+    lv->detail_host = xstrdup(host);
+    lv->detail_fetched = now;
+    site_refresh_host(listview_site(lv, r), host);
+}
+
 static void listview_draw_pane(struct listview *lv, struct tui_rect pane)
 {
     struct detail d = { 0 };
@@ -470,6 +489,7 @@ static void listview_draw_pane(struct listview *lv, struct tui_rect pane)
         draw_text(inner.y, inner.x, inner.w, ROLE_DIM, "Nothing selected");
         return;
     }
+    listview_detail_refresh(lv, &lv->rows[lv->table.cur]);
     lv->ops->detail(lv, &lv->rows[lv->table.cur], &d);
     detail_draw(&d, inner, &lv->detail_scroll);
     detail_free(&d);

@@ -81,6 +81,8 @@ struct listview {
     struct strmap mark_index;
     struct tui_rect table_rect;
     unsigned toggles; /* view-specific switches */
+    char *detail_host; /* the host whose services were last re-fetched */
+    double detail_fetched;
 };
 
 /* An object an action applies to. */

@@ -21,12 +21,27 @@ m_wait 'lab: hosts: wrong icinga_user or password\? .*401' 30
 ok "wrong API password: 401 named, with what to check"
 
 # a read-only API user: no event stream (404), actions refused
-m_start "$(m_conf "icinga_user = viewer" \
+m_start "$(m_conf "icinga_user = viewer" "refresh = 3600" \
     "icinga_password_command = cat '$LAB_ICINGA_VIEWER_PASS'")"
 m_wait '1 Hosts 2[0-9] ' 30
 m_wait ' lab ● polling' 30
 m_wait 'lab: no event stream, polling every [0-9]+ s: the API user lacks the permission events/\*' 30
 ok "no events permission: polling, and the message says which permission"
+# With no stream and an hour between fetches, only the on-demand fetch of
+# a host's services (when its detail is shown) can bring a new result.
+api_tunnel
+api /v1/objects/services/dev-app-02!ntp -X POST -d '{"attrs":{"enable_active_checks":false}}'
+api /v1/actions/process-check-result -X POST -d '{"type":"Service",
+    "filter":"host.name==\"dev-app-02\" && service.name==\"ntp\"","exit_status":1,
+    "plugin_output":"NTP WARNING: on demand (t_mctop_errors)","performance_data":[]}'
+[ "$CODE" = 200 ] || fail "process-check-result: $CODE"
+sleep 6 # Icinga applies it with a delay
+m_filter 'dev-app-02'
+m_key d
+m_wait 'WARN .*ntp .*on demand \(t_mctop_errors\)' 20
+ok "a host's services are fetched again when its detail is shown"
+api /v1/objects/services/dev-app-02!ntp -X POST -d '{"attrs":{"enable_active_checks":true}}'
+m_key d
 m_key 2
 m_filter 'prd-web-02'
 m_wait 'prd-web-02 +http'
