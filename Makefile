@@ -90,7 +90,7 @@ $(UNIT_BIN): $(UNIT_OBJ) $(LIB_OBJ)
 # --- set-up: as root install what is missing, otherwise say what to install
 DEPS_BUILD := gcc make pkg-config libncurses-dev libssh-dev \
               libcurl4-openssl-dev libcjson-dev libinih-dev
-DEPS_CHECK := $(DEPS_BUILD) check tmux valgrind mandoc ncurses-term
+DEPS_CHECK := $(DEPS_BUILD) check tmux valgrind mandoc ncurses-term clang-format
 deps-build:
 	@sh tests/deps.sh $(DEPS_BUILD)
 # The lab's packages (Cacti needs MariaDB running while it installs) are
@@ -110,7 +110,7 @@ demo: deps-build
 
 check: deps-check
 	$(MAKE) mctop $(UNIT_BIN)
-	$(MAKE) unit screen lint-man
+	$(MAKE) unit screen lint-man format-check
 	$(MAKE) lab-check
 	$(MAKE) SANITIZE=1 asan
 	$(MAKE) valgrind
@@ -162,7 +162,8 @@ bench: mctop $(BENCH_BIN)
 	BENCH_BIN=$(BENCH_BIN) sh tests/bench/run.sh
 
 format:
-	clang-format -i $(LIB_SRC:keymaps/builtin.c=) $(MAIN_SRC) $(wildcard */*.h) $(UNIT_SRC)
+	clang-format -i $(filter-out keymaps/builtin.c,$(LIB_SRC)) $(MAIN_SRC) \
+	  $(wildcard */*.h) $(UNIT_SRC)
 
 format-check:
 	clang-format --dry-run -Werror $(filter-out keymaps/builtin.c,$(LIB_SRC)) \

@@ -7,13 +7,13 @@
 #include "bastion.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
 #include <libssh/server.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +26,12 @@
 #include "backend/worker.h"
 #include "backend/xalloc.h"
 
-#define BASTION_CONNECT_MS 15000   /* lookup to authenticated */
-#define BASTION_TICK_MS 1000
-#define BASTION_KEEPALIVE_MS 2000  /* a keepalive when the line is this quiet */
-#define BASTION_DEAD_MS 9000       /* silence that means a hung bastion */
+#define BASTION_CONNECT_MS 15000 /* lookup to authenticated */
+#define BASTION_TICK_MS    1000
+#define BASTION_KEEPALIVE_MS                                                   \
+    2000                            /* a keepalive when the line is this quiet \
+                                     */
+#define BASTION_DEAD_MS        9000 /* silence that means a hung bastion */
 #define BASTION_BACKOFF_MIN_MS 1000
 #define BASTION_BACKOFF_MAX_MS 60000
 
@@ -50,7 +52,8 @@ static void bastion_begin(struct bastion *b);
 static void bastion_step(struct bastion *b);
 
 static void bastion_set(struct bastion *b, enum bastion_state st,
-                        const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+                        const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void bastion_set(struct bastion *b, enum bastion_state st,
                         const char *fmt, ...)
@@ -179,8 +182,8 @@ void bastion_lost(struct bastion *b, const char *why)
 
     snprintf(msg, sizeof msg, "%s", why);
     bastion_drop(b, msg);
-    b->backoff_ms = b->backoff_ms == 0 ? BASTION_BACKOFF_MIN_MS
-                                       : b->backoff_ms * 2;
+    b->backoff_ms =
+        b->backoff_ms == 0 ? BASTION_BACKOFF_MIN_MS : b->backoff_ms * 2;
     if (b->backoff_ms > BASTION_BACKOFF_MAX_MS)
         b->backoff_ms = BASTION_BACKOFF_MAX_MS;
     wait = bastion_jitter(b->backoff_ms);
@@ -317,7 +320,8 @@ static int bastion_options(struct bastion *b)
         ssh_options_set(b->s, SSH_OPTIONS_USER, b->user);
     if (b->known_hosts != NULL)
         ssh_options_set(b->s, SSH_OPTIONS_KNOWNHOSTS, b->known_hosts);
-    /* We check host keys ourselves; "StrictHostKeyChecking no" must not count. */
+    /* We check host keys ourselves; "StrictHostKeyChecking no" must not count.
+     */
     ssh_options_set(b->s, SSH_OPTIONS_STRICTHOSTKEYCHECK, &yes);
     ssh_options_set(b->s, SSH_OPTIONS_NODELAY, &yes);
     if (ssh_options_get(b->s, SSH_OPTIONS_HOST, &host) != SSH_OK)

@@ -43,7 +43,11 @@ struct bastion_hostkey {
     char known_hosts[512];
 };
 
-enum bastion_answer { BASTION_REJECT, BASTION_ACCEPT_ONCE, BASTION_ACCEPT_SAVE };
+enum bastion_answer {
+    BASTION_REJECT,
+    BASTION_ACCEPT_ONCE,
+    BASTION_ACCEPT_SAVE
+};
 
 struct bastion_cb {
     /* The state, message or round-trip time changed. */

@@ -17,10 +17,10 @@ struct bastion_pump {
     int fd;
     char host[256];
     int port;
-    bool open;      /* the channel open has completed */
-    bool fd_eof;    /* the local side sent everything (EOF sent on the channel) */
-    bool ch_eof;    /* the remote side sent everything */
-    short fd_events; /* what the loop watches on fd now */
+    bool open;   /* the channel open has completed */
+    bool fd_eof; /* the local side sent everything (EOF sent on the channel) */
+    bool ch_eof; /* the remote side sent everything */
+    short fd_events;  /* what the loop watches on fd now */
     struct buf to_fd; /* from the channel, waiting for fd to take it */
     struct buf to_ch; /* from fd, waiting for channel window */
     bastion_forward_done done;
@@ -42,14 +42,14 @@ struct bastion {
     ssh_event ev;
     int fd;
     short fd_events;
-    char *target;  /* HostName after ssh config */
+    char *target; /* HostName after ssh config */
     int target_port;
     struct bastion_job *job; /* lookup or key import in flight */
     ssh_key key;             /* the identity file's key, once imported */
     int auth_step;
 
-    unsigned timer;        /* connect timeout, backoff or keepalive */
-    long long deadline;    /* connect timeout */
+    unsigned timer;     /* connect timeout, backoff or keepalive */
+    long long deadline; /* connect timeout */
     long long retry_at;
     long backoff_ms;
     long long last_rx, last_ka;

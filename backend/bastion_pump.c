@@ -17,7 +17,7 @@
 #include "backend/loop.h"
 #include "backend/xalloc.h"
 
-#define PUMP_CHUNK 32768
+#define PUMP_CHUNK  32768
 #define PUMP_BUFFER (256 * 1024) /* held for a slow reader before pausing */
 
 static void pump_on_fd(int fd, short revents, void *arg);
@@ -124,9 +124,9 @@ static bool pump_to_channel(struct bastion_pump *p, const char **err)
 
         if (win == 0)
             break;
-        w = ssh_channel_write(p->ch, p->to_ch.data,
-                              (uint32_t)(p->to_ch.len < win ? p->to_ch.len
-                                                            : win));
+        w = ssh_channel_write(
+            p->ch, p->to_ch.data,
+            (uint32_t)(p->to_ch.len < win ? p->to_ch.len : win));
         if (w == SSH_ERROR) {
             *err = ssh_get_error(p->b->s);
             return true;
@@ -175,8 +175,9 @@ static bool pump_step(struct bastion_pump *p)
         if (rc == SSH_AGAIN)
             return false;
         if (rc != SSH_OK) {
-            snprintf(msg, sizeof msg, "the bastion could not forward to %s:%d: %s",
-                     p->host, p->port, pump_open_error(ssh_get_error(p->b->s)));
+            snprintf(msg, sizeof msg,
+                     "the bastion could not forward to %s:%d: %s", p->host,
+                     p->port, pump_open_error(ssh_get_error(p->b->s)));
             pump_close(p, msg);
             return true;
         }
@@ -186,7 +187,8 @@ static bool pump_step(struct bastion_pump *p)
     if (err == NULL)
         moved = pump_from_channel(p, &err) || moved;
     if (err != NULL) {
-        snprintf(msg, sizeof msg, "channel to %s:%d: %s", p->host, p->port, err);
+        snprintf(msg, sizeof msg, "channel to %s:%d: %s", p->host, p->port,
+                 err);
         pump_close(p, msg);
         return true;
     }

@@ -36,7 +36,8 @@ struct http_req {
     char *body;
     struct http_cb cb;
     bool got_status;
-    bool cancelled; /* by the owner inside a callback: freed when curl is done */
+    bool
+        cancelled; /* by the owner inside a callback: freed when curl is done */
     bool paused;
     unsigned pause_timer;
     char errbuf[CURL_ERROR_SIZE];
@@ -113,7 +114,8 @@ static int curl_loop_timer_cb(CURLM *multi, long timeout_ms, void *userp)
         cl->timer = 0;
     }
     if (timeout_ms >= 0)
-        cl->timer = loop_add_timer(cl->loop, timeout_ms, curl_loop_on_timer, cl);
+        cl->timer =
+            loop_add_timer(cl->loop, timeout_ms, curl_loop_on_timer, cl);
     return 0;
 }
 
@@ -132,7 +134,8 @@ static struct curl_loop *curl_loop_get(struct loop *loop)
         curl_multi_setopt(cl->multi, CURLMOPT_TIMERFUNCTION,
                           curl_loop_timer_cb);
         curl_multi_setopt(cl->multi, CURLMOPT_TIMERDATA, cl);
-        /* Few connections per endpoint: each one is a channel on the bastion. */
+        /* Few connections per endpoint: each one is a channel on the bastion.
+         */
         curl_multi_setopt(cl->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 6L);
         curl_loop_shared = cl;
     }
@@ -178,12 +181,14 @@ static void curl_req_error(struct http_req *r, CURLcode rc, struct mc_err *err)
 {
     struct curl_http *ch = r->ch;
     const char *why = ch->explain != NULL ? ch->explain(ch->explain_arg) : NULL;
-    const char *what = r->errbuf[0] != '\0' ? r->errbuf : curl_easy_strerror(rc);
+    const char *what =
+        r->errbuf[0] != '\0' ? r->errbuf : curl_easy_strerror(rc);
 
     err->code = (int)rc;
     if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE)
-        err_set(err, "TLS verification failed for %s (is the CA file in the "
-                     "configuration right?): %s",
+        err_set(err,
+                "TLS verification failed for %s (is the CA file in the "
+                "configuration right?): %s",
                 ch->base_url, what);
     else if (why != NULL)
         err_set(err, "%s (%s)", why, what);
@@ -284,8 +289,7 @@ static void curl_req_options(struct http_req *r, const char *method,
         r->hdrs = curl_slist_append(r->hdrs, "Content-Type: application/json");
         curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
         if (strcmp(method, "GET") == 0 && ch->method_override)
-            r->hdrs = curl_slist_append(r->hdrs,
-                                        "X-HTTP-Method-Override: GET");
+            r->hdrs = curl_slist_append(r->hdrs, "X-HTTP-Method-Override: GET");
         else if (strcmp(method, "POST") != 0)
             curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
     } else if (strcmp(method, "POST") == 0) {

@@ -599,8 +599,8 @@ static void icinga_events_done(void *arg, int status, const struct mc_err *te)
         err_set(&err, "the event stream ended");
     }
     buf_reset(&c->evline);
-    err_prefix(&err, "%s: no event stream, polling every %d s",
-               c->site->name, c->site->refresh);
+    err_prefix(&err, "%s: no event stream, polling every %d s", c->site->name,
+               c->site->refresh);
     snprintf(c->site->poll_msg, sizeof c->site->poll_msg, "%s", err.msg);
     icinga_fail(c, &err);
     c->events_timer = loop_add_timer(c->site->loop, ICINGA_RETRY_MAX_MS / 4,
@@ -750,8 +750,8 @@ static void host_fetch_merge(struct icinga_client *c, struct mc_service *svcs,
 static void host_fetch_done(void *arg, int status, const struct mc_err *terr)
 {
     struct host_fetch *h = arg;
-    struct icinga_reader *r = icinga_reader_new(ICINGA_SERVICES,
-                                                h->c->site->env_var);
+    struct icinga_reader *r =
+        icinga_reader_new(ICINGA_SERVICES, h->c->site->env_var);
     struct mc_err err = { 0 };
     struct mc_service *svcs;
     size_t n = 0;

@@ -56,13 +56,14 @@ struct site {
     size_t load_bytes, load_objects;
     bool live; /* the event stream is open */
 
-    struct mc_err err; /* last data error; msg "" when none */
+    struct mc_err err;  /* last data error; msg "" when none */
     char poll_msg[256]; /* why there is no event stream, or "" */
     double err_time;
 
     struct trend *load_trend; /* each host's load meter over time */
     struct icinga_client *icinga;
-    struct site_remote *remote; /* bastion, tunnel, secrets; NULL for the demo */
+    struct site_remote
+        *remote; /* bastion, tunnel, secrets; NULL for the demo */
 
     struct triage *triage; /* actions sent and their outcome per object */
     /* Something to tell the user (level 0 info, 1 warning, 2 error). */

@@ -56,8 +56,8 @@ struct site *site_new(struct loop *loop, struct worker *worker,
     struct site_remote *r = xcalloc(1, sizeof *r);
 
     free(s->env_var);
-    s->env_var = xstrdup(cfg->env_var != NULL ? cfg->env_var
-                                              : ICINGA_DEFAULT_ENV_VAR);
+    s->env_var =
+        xstrdup(cfg->env_var != NULL ? cfg->env_var : ICINGA_DEFAULT_ENV_VAR);
     metric_map_free(&s->map);
     metric_map_copy(&s->map, &cfg->metrics);
     r->site = s;
@@ -194,17 +194,16 @@ static void site_remote_connect(struct site_remote *r, const char *password)
         .explain_arg = r,
     };
     struct bastion_cb cb = { site_bastion_changed, site_bastion_hostkey, r };
-    struct bastion_config bc = { s->name,       r->b_host,
-                                 r->b_port,     r->b_user,
-                                 r->b_identity, r->b_known_hosts,
+    struct bastion_config bc = { s->name,   r->b_host,     r->b_port,
+                                 r->b_user, r->b_identity, r->b_known_hosts,
                                  NULL };
     struct mc_err err = { 0 };
 
     if (!r->direct) {
         r->bastion = bastion_new(s->loop, &bc, &cb);
         r->tunnel = tunnel_new(s->loop, r->bastion);
-        hc.unix_socket = tunnel_path(r->tunnel, r->icinga_host,
-                                     r->icinga_port, &err);
+        hc.unix_socket =
+            tunnel_path(r->tunnel, r->icinga_host, r->icinga_port, &err);
         if (hc.unix_socket == NULL) {
             site_conn(s, SITE_FAILED, err.msg);
             return;

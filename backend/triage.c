@@ -14,9 +14,9 @@
 #include "backend/snapshot.h"
 #include "backend/xalloc.h"
 
-#define TRIAGE_RESYNC_S 20  /* accepted but not seen: fetch again */
-#define TRIAGE_GIVE_UP_S 60 /* still not seen: say so */
-#define TRIAGE_CHUNK 100    /* objects per request */
+#define TRIAGE_RESYNC_S  20  /* accepted but not seen: fetch again */
+#define TRIAGE_GIVE_UP_S 60  /* still not seen: say so */
+#define TRIAGE_CHUNK     100 /* objects per request */
 
 struct triage {
     struct site *site;
@@ -325,7 +325,8 @@ static int triage_send(struct triage *t, enum icinga_action a,
         st = triage_status(t, key);
         m = triage_mark(t, key, a);
         m->before = st != NULL ? st->last_check : 0;
-        m->in_effect_later = a == ICINGA_DOWNTIME && (!p->fixed || p->start > now);
+        m->in_effect_later =
+            a == ICINGA_DOWNTIME && (!p->fixed || p->start > now);
         r->keys = xreallocarray(r->keys, r->nkeys + 1, sizeof *r->keys);
         r->keys[r->nkeys++] = xstrdup(key);
     }

@@ -25,9 +25,9 @@ struct triage_mark {
     bool answered; /* Icinga accepted it; waiting to see it in the data */
     bool resynced; /* a re-fetch was asked for, to confirm it */
     bool in_effect_later; /* a downtime that starts later: accepted is enough */
-    double sent;   /* wall time */
-    double before; /* last_check when a recheck was sent */
-    char msg[256]; /* why it failed */
+    double sent;          /* wall time */
+    double before;        /* last_check when a recheck was sent */
+    char msg[256];        /* why it failed */
 };
 
 struct triage *triage_new(struct site *s);

@@ -1,8 +1,8 @@
 /* Form dialogs with text, toggle and choice fields. */
 #include "form.h"
 
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "backend/xalloc.h"
@@ -127,8 +127,8 @@ static bool form_field_key(struct form_field *f, int key)
         return false;
     case FORM_TEXT:
     default:
-        if (key == TK_TAB || key == TK_ENTER || key == TK_ESC ||
-            key == TK_UP || key == TK_DOWN || key == TK_BTAB)
+        if (key == TK_TAB || key == TK_ENTER || key == TK_ESC || key == TK_UP ||
+            key == TK_DOWN || key == TK_BTAB)
             return false;
         return lineedit_key(&f->edit, key) != LE_IGNORED;
     }
@@ -215,8 +215,8 @@ int form_draw(struct form *fm, struct tui_rect screen, int *cy)
     *cy = -1;
     draw_box(box, ROLE_DIALOG, fm->title);
     for (size_t i = 0; i < fm->n && y < box.y + box.h - 3; i++, y++) {
-        int c = form_draw_field(&fm->f[i], fm->cur == i, y, box.x + 2,
-                                box.w - 4);
+        int c =
+            form_draw_field(&fm->f[i], fm->cur == i, y, box.x + 2, box.w - 4);
 
         if (c >= 0) {
             cx = c;

@@ -284,10 +284,10 @@ static bool screen_read_mouse(struct tui_key *k)
         k->mouse = TM_WHEEL_DOWN;
     } else if (ev.bstate & BUTTON1_PRESSED) {
         now = screen_ms();
-        k->mouse = now - last_ms < SCREEN_DOUBLE_MS && ev.y == last_y &&
-                           ev.x == last_x
-                       ? TM_DOUBLE
-                       : TM_CLICK;
+        k->mouse =
+            now - last_ms < SCREEN_DOUBLE_MS && ev.y == last_y && ev.x == last_x
+                ? TM_DOUBLE
+                : TM_CLICK;
         last_ms = k->mouse == TM_DOUBLE ? 0 : now;
         last_y = ev.y;
         last_x = ev.x;

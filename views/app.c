@@ -88,8 +88,7 @@ void app_open_dialog(struct app *app, struct dialog *d, app_dialog_cb cb,
     app->dirty = true;
 }
 
-void app_open_form(struct app *app, struct form *fm, app_form_cb cb,
-                   void *arg)
+void app_open_form(struct app *app, struct form *fm, app_form_cb cb, void *arg)
 {
     form_free(app->form);
     app->form = fm;
@@ -410,7 +409,10 @@ static void app_on_site_message(void *arg, struct site *s, int level,
                                 const char *text)
 {
     (void)s;
-    app_message(arg, level >= 2 ? MSG_ERROR : level == 1 ? MSG_WARN : MSG_INFO,
+    app_message(arg,
+                level >= 2   ? MSG_ERROR
+                : level == 1 ? MSG_WARN
+                             : MSG_INFO,
                 "%s", text);
 }
 
@@ -460,8 +462,9 @@ static void app_ask_hostkey(struct app *app, struct site *s,
              "    %s port %d\n"
              "    %s %s\n\n"
              "Accept it only if you can confirm this fingerprint.",
-             s->name, k->known_hosts[0] != '\0' ? k->known_hosts
-                                                : "the known hosts file",
+             s->name,
+             k->known_hosts[0] != '\0' ? k->known_hosts
+                                       : "the known hosts file",
              k->host, k->port, k->type, k->fingerprint);
     app_open_dialog(app, dialog_confirm("Unknown host key", msg, buttons, 3, 2),
                     app_hostkey_answered, s);
@@ -477,7 +480,8 @@ static void app_on_hostkey(void *arg, struct site *s,
         app_ask_hostkey(app, s, k);
         return;
     }
-    if (app->nhostkey < sizeof app->hostkey_queue / sizeof app->hostkey_queue[0]) {
+    if (app->nhostkey <
+        sizeof app->hostkey_queue / sizeof app->hostkey_queue[0]) {
         struct bastion_hostkey *copy = xmalloc(sizeof *copy);
 
         *copy = *k;

@@ -43,11 +43,11 @@ typedef bool (*app_form_cb)(struct app *app, struct form *fm,
 
 struct app_options {
     bool mouse;
-    bool readonly;       /* no action on monitored objects */
-    const char *author;  /* of acknowledgements, downtimes and comments */
-    int theme;   /* enum theme_kind */
-    long frames; /* exit after this many frames; 0 = run */
-    FILE *trace; /* key and frame timings, or NULL */
+    bool readonly;      /* no action on monitored objects */
+    const char *author; /* of acknowledgements, downtimes and comments */
+    int theme;          /* enum theme_kind */
+    long frames;        /* exit after this many frames; 0 = run */
+    FILE *trace;        /* key and frame timings, or NULL */
 };
 
 struct app {
@@ -102,8 +102,7 @@ void app_message(struct app *app, enum app_msg_level level, const char *fmt,
                  ...) __attribute__((format(printf, 3, 4)));
 void app_open_dialog(struct app *app, struct dialog *d, app_dialog_cb cb,
                      void *arg);
-void app_open_form(struct app *app, struct form *fm, app_form_cb cb,
-                   void *arg);
+void app_open_form(struct app *app, struct form *fm, app_form_cb cb, void *arg);
 void app_switch_view(struct app *app, int id);
 /* Run a ":" command line; returns 0 or -1 (message shown). */
 int app_command(struct app *app, const char *line);

@@ -140,12 +140,23 @@ int format_parse_duration(const char *s, double *secs)
         if (end == s || v < 0)
             return -1;
         switch (*end) {
-        case 's': unit = 1; break;
-        case 'm': unit = 60; break;
-        case 'h': unit = 3600; break;
-        case 'd': unit = 86400; break;
-        case 'w': unit = 7 * 86400; break;
-        default: return -1; /* a unit is required: "5" is ambiguous */
+        case 's':
+            unit = 1;
+            break;
+        case 'm':
+            unit = 60;
+            break;
+        case 'h':
+            unit = 3600;
+            break;
+        case 'd':
+            unit = 86400;
+            break;
+        case 'w':
+            unit = 7 * 86400;
+            break;
+        default:
+            return -1; /* a unit is required: "5" is ambiguous */
         }
         total += v * unit;
         any = true;

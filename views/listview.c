@@ -15,7 +15,7 @@
 #include "views/format.h"
 #include "views/triage_form.h"
 
-#define LIST_WIDE_DETAIL 150 /* columns from which the pane goes right */
+#define LIST_WIDE_DETAIL      150 /* columns from which the pane goes right */
 #define LIST_DETAIL_REFRESH_S 15
 
 struct listview *listview_new(struct app *app, const struct list_ops *ops)
@@ -329,8 +329,7 @@ enum theme_role listview_flags(const struct listview *lv,
                                size_t size)
 {
     const struct mc_service *s = listview_service(lv, r);
-    const struct mc_status *st = s != NULL ? &s->st
-                                           : &listview_host(lv, r)->st;
+    const struct mc_status *st = s != NULL ? &s->st : &listview_host(lv, r)->st;
     const struct triage_mark *m = listview_triage(lv, r);
     size_t n;
 
@@ -343,8 +342,8 @@ enum theme_role listview_flags(const struct listview *lv,
     return m->state == TRIAGE_FAILED ? ROLE_STATUS_ERROR : ROLE_STALE;
 }
 
-void listview_detail_triage(const struct listview *lv,
-                            const struct list_row *r, struct detail *d)
+void listview_detail_triage(const struct listview *lv, const struct list_row *r,
+                            struct detail *d)
 {
     const struct triage_mark *m = listview_triage(lv, r);
     char age[32];
@@ -373,8 +372,8 @@ static bool listview_target_add(struct listview *lv, struct list_target **out,
         *out = xreallocarray(*out, *n + 1, sizeof **out);
         (*out)[*n].site = (uint32_t)i;
         (*out)[*n].host = xstrdup(host);
-        (*out)[*n].service = svc != NULL && svc[0] != '\0' ? xstrdup(svc)
-                                                          : NULL;
+        (*out)[*n].service =
+            svc != NULL && svc[0] != '\0' ? xstrdup(svc) : NULL;
         (*n)++;
         return true;
     }
@@ -390,8 +389,8 @@ size_t listview_targets(struct listview *lv, struct list_target **out)
     for (size_t i = 0; i < lv->nmarks; i++) {
         /* marks are "site\thost\tservice" */
         char *k = xstrdup(lv->marks[i]);
-        char *host = strchr(k, '\t'), *svc = host ? strchr(host + 1, '\t')
-                                                  : NULL;
+        char *host = strchr(k, '\t'),
+             *svc = host ? strchr(host + 1, '\t') : NULL;
 
         if (svc != NULL) {
             *host++ = '\0';

@@ -80,7 +80,7 @@ struct listview {
     size_t nmarks;
     struct strmap mark_index;
     struct tui_rect table_rect;
-    unsigned toggles; /* view-specific switches */
+    unsigned toggles;  /* view-specific switches */
     char *detail_host; /* the host whose services were last re-fetched */
     double detail_fetched;
 };
@@ -123,8 +123,8 @@ enum theme_role listview_flags(const struct listview *lv,
                                const struct table_row *tr, char *buf,
                                size_t size);
 /* Describe the row's pending or failed action in the detail pane. */
-void listview_detail_triage(const struct listview *lv,
-                            const struct list_row *r, struct detail *d);
+void listview_detail_triage(const struct listview *lv, const struct list_row *r,
+                            struct detail *d);
 double listview_now(const struct listview *lv);
 
 /* A list view's view_ops: every callback but create is shared. */

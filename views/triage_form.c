@@ -68,8 +68,8 @@ static void triage_send(struct app *app, struct triage_ctx *c,
 
         for (size_t i = 0; i < c->n; i++)
             if (c->t[i].site == s)
-                tg[n++] = (struct icinga_target){ c->t[i].host,
-                                                  c->t[i].service };
+                tg[n++] =
+                    (struct icinga_target){ c->t[i].host, c->t[i].service };
         if (n == 0)
             continue;
         if (triage_submit(app->sites[s]->triage, triage_icinga(c->action), p,
@@ -82,8 +82,9 @@ static void triage_send(struct app *app, struct triage_ctx *c,
     if (failed > 0)
         app_message(app, MSG_ERROR, "%s", err.msg);
     else
-        app_message(app, MSG_INFO, "%s sent for %zu object%s, waiting for "
-                                   "Icinga",
+        app_message(app, MSG_INFO,
+                    "%s sent for %zu object%s, waiting for "
+                    "Icinga",
                     icinga_action_name(triage_icinga(c->action)), sent,
                     sent == 1 ? "" : "s");
 }
@@ -112,7 +113,8 @@ static bool triage_form_done(struct app *app, struct form *fm,
         p.persistent = form_toggle(fm, c->f_persist);
         if (form_text(fm, c->f_expiry)[0] != '\0') {
             if (format_parse_duration(form_text(fm, c->f_expiry), &d) < 0) {
-                form_set_error(fm, "Expires after: a duration like 4h, or empty");
+                form_set_error(fm,
+                               "Expires after: a duration like 4h, or empty");
                 return false;
             }
             p.expiry = now + d;
@@ -131,7 +133,8 @@ static bool triage_form_done(struct app *app, struct form *fm,
         p.end = p.start + p.duration;
         if (!p.fixed) {
             if (format_parse_duration(form_text(fm, c->f_window), &d) < 0) {
-                form_set_error(fm, "Flexible: start within a duration, like 4h");
+                form_set_error(fm,
+                               "Flexible: start within a duration, like 4h");
                 return false;
             }
             p.end = p.start + d + p.duration;
@@ -190,8 +193,7 @@ static struct form *triage_form(struct triage_ctx *c, const char *what)
         c->f_start = form_add_text(fm, "Start", "now", "+30m, 14:30");
         c->f_duration = form_add_text(fm, "Duration", "2h", "30m, 1d");
         c->f_kind = form_add_choice(fm, "Type", triage_kinds, 2, 0);
-        c->f_window = form_add_text(fm, "Flexible: start within", "4h",
-                                    NULL);
+        c->f_window = form_add_text(fm, "Flexible: start within", "4h", NULL);
         if (c->nhosts > 0)
             c->f_services = form_add_toggle(fm, "Hosts: with services", true);
         return fm;
@@ -224,8 +226,7 @@ void triage_form_open(struct app *app, struct listview *lv, int action)
     for (size_t i = 0; i < c->n; i++)
         c->nhosts += c->t[i].service == NULL;
     triage_what(c, what, sizeof what);
-    if (action == ACT_ACK || action == ACT_DOWNTIME ||
-        action == ACT_COMMENT) {
+    if (action == ACT_ACK || action == ACT_DOWNTIME || action == ACT_COMMENT) {
         app_open_form(app, triage_form(c, what), triage_form_done, c);
         return;
     }

@@ -13,80 +13,18 @@
 #include "backend/config.h"
 #include "backend/secret.h"
 #include "backend/xalloc.h"
+#include "tests/unit/testutil_home.h"
 
 #define DATA "tests/data/config/"
-
-/* --- a scratch HOME ---------------------------------------------------- */
-
-static char tmp_home[64];
-static char *saved_home;
-static char *made[32]; /* created files and directories, removed in reverse */
-static int nmade;
-
-static void remember(const char *path)
-{
-    ck_assert_int_lt(nmade, 32);
-    made[nmade++] = xstrdup(path);
-}
-
-/* Create dir/rel with the given content (and its parent directories). */
-static char *put_file(const char *rel, const char *content)
-{
-    char *path = xasprintf("%s/%s", tmp_home, rel);
-    char *slash;
-    FILE *f;
-
-    for (slash = strchr(path + strlen(tmp_home) + 1, '/'); slash != NULL;
-         slash = strchr(slash + 1, '/')) {
-        *slash = '\0';
-        if (mkdir(path, 0700) == 0)
-            remember(path);
-        *slash = '/';
-    }
-    f = fopen(path, "w");
-    ck_assert_ptr_nonnull(f);
-    fputs(content, f);
-    fclose(f);
-    remember(path);
-    return path;
-}
-
-static void home_setup(void)
-{
-    const char *h = getenv("HOME");
-
-    saved_home = h != NULL ? xstrdup(h) : NULL;
-    snprintf(tmp_home, sizeof tmp_home, "/tmp/mctop-test-XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(tmp_home));
-    setenv("HOME", tmp_home, 1);
-    unsetenv("XDG_CONFIG_HOME");
-}
-
-static void home_teardown(void)
-{
-    while (nmade > 0) {
-        char *p = made[--nmade];
-
-        if (unlink(p) < 0)
-            rmdir(p);
-        free(p);
-    }
-    rmdir(tmp_home);
-    if (saved_home != NULL)
-        setenv("HOME", saved_home, 1);
-    else
-        unsetenv("HOME");
-    free(saved_home);
-    saved_home = NULL;
-}
 
 /* The files the example refers to. */
 static void example_files(void)
 {
-    free(put_file(".ssh/id_ed25519", "key\n"));
-    free(put_file(".config/mctop/prod-ca.crt", "ca\n"));
-    free(put_file(".netrc", "machine icinga.prod-us.internal login mctop "
-                            "password x\n"));
+    free(testutil_put_file(".ssh/id_ed25519", "key\n"));
+    free(testutil_put_file(".config/mctop/prod-ca.crt", "ca\n"));
+    free(testutil_put_file(".netrc",
+                           "machine icinga.prod-us.internal login mctop "
+                           "password x\n"));
 }
 
 /* All diagnostics on one string, for failure messages. */
@@ -136,11 +74,6 @@ static void load_ok(const char *path, struct mc_config *cfg)
     config_diag_free(&d);
 }
 
-static char *home_path(const char *rel)
-{
-    return xasprintf("%s/%s", tmp_home, rel);
-}
-
 /* --- valid files ------------------------------------------------------ */
 
 START_TEST(test_example_global)
@@ -182,10 +115,10 @@ START_TEST(test_example_full_site)
     ck_assert_str_eq(s->bastion, "bastion.prod-eu.example.com");
     ck_assert_int_eq(s->bastion_port, 2222);
     ck_assert_str_eq(s->bastion_user, "ops");
-    p = home_path(".ssh/id_ed25519");
+    p = testutil_home_path(".ssh/id_ed25519");
     ck_assert_str_eq(s->identity_file, p);
     free(p);
-    p = home_path(".config/mctop/known_hosts");
+    p = testutil_home_path(".config/mctop/known_hosts");
     ck_assert_str_eq(s->known_hosts, p);
     free(p);
     ck_assert_int_eq(s->refresh, 15);
@@ -196,7 +129,7 @@ START_TEST(test_example_full_site)
     ck_assert_str_eq(s->icinga.user, "mctop");
     ck_assert_int_eq(s->icinga.password.kind, MC_SECRET_COMMAND);
     ck_assert_str_eq(s->icinga.password.value, "pass show icinga/prod-eu");
-    p = home_path(".config/mctop/prod-ca.crt");
+    p = testutil_home_path(".config/mctop/prod-ca.crt");
     ck_assert_str_eq(s->icinga.ca_file, p);
     ck_assert_str_eq(s->logs.ca_file, p);
     free(p);
@@ -235,7 +168,7 @@ START_TEST(test_example_defaults_per_site)
     ck_assert_ptr_null(s->known_hosts);
     ck_assert_int_eq(s->refresh, 30); /* from [mctop] */
     ck_assert_int_eq(s->icinga.password.kind, MC_SECRET_NETRC);
-    p = home_path(".netrc");
+    p = testutil_home_path(".netrc");
     ck_assert_str_eq(s->icinga.password.value, p);
     free(p);
     ck_assert_ptr_null(s->cacti.url);
@@ -297,7 +230,8 @@ END_TEST
 
 START_TEST(test_minimal_defaults)
 {
-    char *path = put_file("c", "[site x]\nbastion = b\n"
+    char *path =
+        testutil_put_file("c", "[site x]\nbastion = b\n"
                                "icinga_url = HTTPS://icinga.example.com/\n"
                                "icinga_user = u\nicinga_password_env = PW\n"
                                "env_var = location.env\n");
@@ -326,10 +260,12 @@ END_TEST
 /* "~/" is HOME; relative paths are relative to the file's directory. */
 START_TEST(test_paths_expand)
 {
-    char *keys = put_file("conf/my.keys", "# keys\n");
-    char *netrc = put_file("conf/secrets/netrc", "default password x\n");
-    char *id = put_file("id", "key\n");
-    char *path = put_file("conf/c", "[mctop]\nkeymap = ./my.keys\n"
+    char *keys = testutil_put_file("conf/my.keys", "# keys\n");
+    char *netrc =
+        testutil_put_file("conf/secrets/netrc", "default password x\n");
+    char *id = testutil_put_file("id", "key\n");
+    char *path =
+        testutil_put_file("conf/c", "[mctop]\nkeymap = ./my.keys\n"
                                     "[site x]\nbastion = b\n"
                                     "identity_file = ~/id\n"
                                     "known_hosts = ~\n"
@@ -340,13 +276,13 @@ START_TEST(test_paths_expand)
     char *want;
 
     load_ok(path, &cfg);
-    want = xasprintf("%s/conf/my.keys", tmp_home);
+    want = xasprintf("%s/conf/my.keys", testutil_home());
     ck_assert_str_eq(cfg.keymap, want);
     ck_assert_int_eq(cfg.keymap_line, 2);
     free(want);
     ck_assert_str_eq(cfg.sites[0].identity_file, id);
-    ck_assert_str_eq(cfg.sites[0].known_hosts, tmp_home);
-    want = xasprintf("%s/conf/secrets/netrc", tmp_home);
+    ck_assert_str_eq(cfg.sites[0].known_hosts, testutil_home());
+    want = xasprintf("%s/conf/secrets/netrc", testutil_home());
     ck_assert_str_eq(cfg.sites[0].icinga.password.value, want);
     free(want);
     ck_assert_str_eq(cfg.sites[0].icinga.host, "fe80::1");
@@ -362,7 +298,8 @@ END_TEST
 /* A byte order mark, CRLF line ends, comments and "key: value". */
 START_TEST(test_bom_crlf_comments)
 {
-    char *path = put_file("c", "\xEF\xBB\xBF[mctop]\r\n"
+    char *path =
+        testutil_put_file("c", "\xEF\xBB\xBF[mctop]\r\n"
                                "; a comment\r\n"
                                "   # an indented comment\r\n"
                                "theme: light ; inline comment\r\n"
@@ -394,7 +331,7 @@ START_TEST(test_keymap_names)
     char *text = xasprintf("[mctop]\n; looked up later\nkeymap = "
                            "No-such_map.2\n%s",
                            site);
-    char *path = put_file("c", text);
+    char *path = testutil_put_file("c", text);
     struct mc_config cfg;
     size_t i;
 
@@ -411,7 +348,7 @@ START_TEST(test_keymap_names)
         const char *msgs[1];
 
         text = xasprintf("[mctop]\nkeymap = %s\n%s", bad[i], site);
-        path = put_file(rel, text);
+        path = testutil_put_file(rel, text);
         want = xasprintf("%s:2: keymap: expected a keymap name (letters, "
                          "digits, '.', '_' and '-') or the path of a keymap "
                          "file (with a '/', as in ./my.keys)",
@@ -635,7 +572,7 @@ START_TEST(test_missing_home_files)
     ck_assert_uint_eq(d.n, 4);
     want = xasprintf(DATA "example.conf:15: identity_file: cannot read "
                           "%s/.ssh/id_ed25519: No such file or directory",
-                     tmp_home);
+                     testutil_home());
     ck_assert_str_eq(d.msg[0], want);
     free(want);
     ck_assert_ptr_nonnull(strstr(d.msg[3], "example.conf:39: icinga_netrc: "
@@ -656,7 +593,7 @@ START_TEST(test_many_errors)
     buf_puts(&b, "[mctop]\n");
     for (i = 0; i < 150; i++)
         buf_printf(&b, "k%d = 1\n", i);
-    path = put_file("c", b.data);
+    path = testutil_put_file("c", b.data);
     ck_assert_int_eq(config_load(path, &cfg, &d), -1);
     ck_assert_uint_eq(d.n, 101);
     want = xasprintf("%s:2: unknown key 'k0' in [mctop]", path);
@@ -676,7 +613,7 @@ END_TEST
 
 START_TEST(test_world_writable)
 {
-    char *path = put_file("c", "[site x]\n");
+    char *path = testutil_put_file("c", "[site x]\n");
     char *want = xasprintf("%s: writable by anyone; it names commands to "
                            "run, so make it writable only by you "
                            "(chmod o-w)",
@@ -696,7 +633,7 @@ START_TEST(test_default_path)
 
     p = config_default_path();
     ck_assert_ptr_nonnull(p);
-    ck_assert_str_eq(p + strlen(tmp_home), "/.config/mctop/config");
+    ck_assert_str_eq(p + strlen(testutil_home()), "/.config/mctop/config");
     free(p);
     setenv("XDG_CONFIG_HOME", "/xdg", 1);
     p = config_default_path();
@@ -704,7 +641,7 @@ START_TEST(test_default_path)
     free(p);
     setenv("XDG_CONFIG_HOME", "relative", 1); /* ignored, as XDG says */
     p = config_default_path();
-    ck_assert_str_eq(p + strlen(tmp_home), "/.config/mctop/config");
+    ck_assert_str_eq(p + strlen(testutil_home()), "/.config/mctop/config");
     free(p);
     unsetenv("XDG_CONFIG_HOME");
 }
@@ -713,7 +650,8 @@ END_TEST
 /* A metric_* key replaces that meter's default patterns only. */
 START_TEST(test_metric_patterns)
 {
-    char *path = put_file("c", "[site x]\nbastion = b\n"
+    char *path =
+        testutil_put_file("c", "[site x]\nbastion = b\n"
                                "icinga_url = http://i\nicinga_user = u\n"
                                "icinga_password_env = PW\n"
                                "metric_disk = Disk /* ,  fs*\n");
@@ -733,239 +671,13 @@ START_TEST(test_metric_patterns)
 }
 END_TEST
 
-/* --- secrets ----------------------------------------------------------- */
-
-/* secret_resolve for a secret given as kind and text. */
-static int resolve(enum mc_secret_kind kind, const char *value,
-                   const char *host, const char *user, char **out,
-                   struct mc_err *err)
-{
-    struct mc_secret s = { kind, value != NULL ? xstrdup(value) : NULL };
-    int rc = secret_resolve(&s, host, user, out, err);
-
-    secret_clear(&s);
-    return rc;
-}
-
-START_TEST(test_secret_command_ok)
-{
-    struct mc_err err = { 0 };
-    char *out = NULL;
-
-    ck_assert_int_eq(resolve(MC_SECRET_COMMAND,
-                             "printf 'hunter2\\r\\nsecond line\\n'; "
-                             "echo >&2 x",
-                             "h", NULL, &out, &err),
-                     0);
-    ck_assert_str_eq(out, "hunter2");
-    secret_wipe_free(out);
-    /* stdin is /dev/null */
-    ck_assert_int_eq(resolve(MC_SECRET_COMMAND, "read x; echo \"[$x]\"", "h",
-                             NULL, &out, &err),
-                     0);
-    ck_assert_str_eq(out, "[]");
-    secret_wipe_free(out);
-}
-END_TEST
-
-START_TEST(test_secret_command_fails)
-{
-    struct mc_err err = { 0 };
-    char *out = NULL;
-
-    ck_assert_int_eq(resolve(MC_SECRET_COMMAND,
-                             "echo hunter2; echo 'gpg: decryption failed' "
-                             ">&2; exit 3",
-                             "h", NULL, &out, &err),
-                     -1);
-    ck_assert_ptr_null(out);
-    ck_assert_str_eq(err.msg,
-                     "command exited with status 3: gpg: decryption failed");
-    ck_assert_int_eq(
-        resolve(MC_SECRET_COMMAND, "kill -9 $$", "h", NULL, &out, &err), -1);
-    ck_assert_str_eq(err.msg, "command was killed by signal 9");
-}
-END_TEST
-
-START_TEST(test_secret_command_empty)
-{
-    struct mc_err err = { 0 };
-    char *out = NULL;
-
-    ck_assert_int_eq(resolve(MC_SECRET_COMMAND, "true", "h", NULL, &out, &err),
-                     -1);
-    ck_assert_str_eq(err.msg, "command printed nothing");
-    ck_assert_int_eq(resolve(MC_SECRET_COMMAND,
-                             "echo; echo later; echo 'no entry' >&2", "h", NULL,
-                             &out, &err),
-                     -1);
-    ck_assert_str_eq(err.msg, "command printed nothing: no entry");
-    ck_assert_ptr_null(out);
-}
-END_TEST
-
-/* True once process pid has exited (gone, or a zombie nobody reaped). */
-static int process_gone(long pid)
-{
-    char path[64], stat[256] = "";
-    FILE *f;
-    char *rp;
-
-    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-    f = fopen(path, "r");
-    if (f == NULL)
-        return 1;
-    if (fgets(stat, sizeof stat, f) == NULL)
-        stat[0] = '\0';
-    fclose(f);
-    rp = strrchr(stat, ')');
-    return rp != NULL && rp[1] == ' ' && rp[2] == 'Z';
-}
-
-START_TEST(test_secret_command_timeout)
-{
-    char *pidfile = home_path("bg.pid");
-    char *cmd = xasprintf("sleep 20 & echo $! > %s; echo pw; wait", pidfile);
-    struct mc_err err = { 0 };
-    char *out = NULL;
-    time_t t0 = time(NULL);
-    long bg = 0;
-    FILE *f;
-    int i;
-
-    /* The background sleep keeps the pipe open: the group is killed. */
-    ck_assert_int_eq(secret_run_command(cmd, 300, &out, &err), -1);
-    ck_assert_str_eq(err.msg, "command timed out after 0.3 s");
-    ck_assert_ptr_null(out);
-    ck_assert_int_le(time(NULL) - t0, 5);
-    f = fopen(pidfile, "r");
-    ck_assert_ptr_nonnull(f);
-    ck_assert_int_eq(fscanf(f, "%ld", &bg), 1);
-    fclose(f);
-    remember(pidfile);
-    for (i = 0; i < 100 && !process_gone(bg); i++)
-        usleep(10000);
-    ck_assert_msg(process_gone(bg), "background child %ld still runs", bg);
-    free(cmd);
-    free(pidfile);
-}
-END_TEST
-
-START_TEST(test_secret_env)
-{
-    struct mc_err err = { 0 };
-    char *out = NULL;
-
-    setenv("MCTOP_TEST_SECRET", "s3cret", 1);
-    ck_assert_int_eq(
-        resolve(MC_SECRET_ENV, "MCTOP_TEST_SECRET", NULL, NULL, &out, &err), 0);
-    ck_assert_str_eq(out, "s3cret");
-    secret_wipe_free(out);
-    setenv("MCTOP_TEST_SECRET", "", 1);
-    ck_assert_int_eq(
-        resolve(MC_SECRET_ENV, "MCTOP_TEST_SECRET", NULL, NULL, &out, &err),
-        -1);
-    ck_assert_str_eq(err.msg,
-                     "environment variable MCTOP_TEST_SECRET is empty");
-    unsetenv("MCTOP_TEST_SECRET");
-    ck_assert_int_eq(
-        resolve(MC_SECRET_ENV, "MCTOP_TEST_SECRET", NULL, NULL, &out, &err),
-        -1);
-    ck_assert_str_eq(err.msg,
-                     "environment variable MCTOP_TEST_SECRET is not set");
-    ck_assert_ptr_null(out);
-    ck_assert_int_eq(resolve(MC_SECRET_NONE, NULL, NULL, NULL, &out, &err), -1);
-    ck_assert_str_eq(err.msg, "no password is configured");
-}
-END_TEST
-
-static const char netrc_text[] =
-    "# machine old.example.com password commented-out\n"
-    "machine icinga.example.com login other password wrong\n"
-    "MACHINE ICINGA.example.com\n"
-    "  login mctop\n"
-    "  password \"p a\\\"ss\"\n"
-    "macdef init\n"
-    "machine cacti.example.com login x password trap\n"
-    "\n"
-    "machine es.example.com login reader account acct\n"
-    "machine cacti.example.com password nologin\n"
-    "default login anon password #fallback\n";
-
-START_TEST(test_secret_netrc_file)
-{
-    char *path = put_file("my-netrc", netrc_text);
-    struct mc_err err = { 0 };
-    char *out = NULL, *want;
-
-    ck_assert_int_eq(resolve(MC_SECRET_NETRC, path, "icinga.example.com",
-                             "mctop", &out, &err),
-                     0);
-    ck_assert_str_eq(out, "p a\"ss");
-    secret_wipe_free(out);
-    /* No user: the first entry for the host. */
-    ck_assert_int_eq(
-        resolve(MC_SECRET_NETRC, path, "icinga.example.com", NULL, &out, &err),
-        0);
-    ck_assert_str_eq(out, "wrong");
-    secret_wipe_free(out);
-    /* Not inside the macdef; an entry without login fits any user. */
-    ck_assert_int_eq(
-        resolve(MC_SECRET_NETRC, path, "cacti.example.com", "x", &out, &err),
-        0);
-    ck_assert_str_eq(out, "nologin");
-    secret_wipe_free(out);
-    ck_assert_int_eq(
-        resolve(MC_SECRET_NETRC, path, "other.host", "anon", &out, &err), 0);
-    ck_assert_str_eq(out, "#fallback");
-    secret_wipe_free(out);
-    ck_assert_int_eq(
-        resolve(MC_SECRET_NETRC, path, "es.example.com", "reader", &out, &err),
-        -1);
-    ck_assert_ptr_null(out);
-    want =
-        xasprintf("the entry for es.example.com in %s has no password", path);
-    ck_assert_str_eq(err.msg, want);
-    free(want);
-    ck_assert_int_eq(
-        resolve(MC_SECRET_NETRC, path, "other.host", "bob", &out, &err), -1);
-    want = xasprintf("no entry for other.host with login bob in %s", path);
-    ck_assert_str_eq(err.msg, want);
-    free(want);
-    /* A commented-out entry is not used. */
-    ck_assert_int_eq(
-        resolve(MC_SECRET_NETRC, path, "old.example.com", NULL, &out, &err), 0);
-    ck_assert_str_eq(out, "#fallback");
-    secret_wipe_free(out);
-    free(path);
-}
-END_TEST
-
-START_TEST(test_secret_netrc_home)
-{
-    struct mc_err err = { 0 };
-    char *out = NULL, *want;
-
-    want =
-        xasprintf("cannot open %s/.netrc: No such file or directory", tmp_home);
-    ck_assert_int_eq(resolve(MC_SECRET_NETRC, NULL, "h", "u", &out, &err), -1);
-    ck_assert_str_eq(err.msg, want);
-    free(want);
-    free(put_file(".netrc", "machine h login u password pw"));
-    ck_assert_int_eq(resolve(MC_SECRET_NETRC, NULL, "h", "u", &out, &err), 0);
-    ck_assert_str_eq(out, "pw");
-    secret_wipe_free(out);
-}
-END_TEST
-
 Suite *config_suite(void)
 {
     Suite *s = suite_create("config");
     TCase *tc = tcase_create("load");
     TCase *te = tcase_create("errors");
-    TCase *ts = tcase_create("secret");
 
-    tcase_add_checked_fixture(tc, home_setup, home_teardown);
+    tcase_add_checked_fixture(tc, testutil_home_setup, testutil_home_teardown);
     tcase_add_test(tc, test_example_global);
     tcase_add_test(tc, test_example_full_site);
     tcase_add_test(tc, test_example_defaults_per_site);
@@ -978,7 +690,7 @@ Suite *config_suite(void)
     tcase_add_test(tc, test_keymap_names);
     suite_add_tcase(s, tc);
 
-    tcase_add_checked_fixture(te, home_setup, home_teardown);
+    tcase_add_checked_fixture(te, testutil_home_setup, testutil_home_teardown);
     tcase_add_test(te, test_missing_file);
     tcase_add_test(te, test_unknown_keys);
     tcase_add_test(te, test_sections);
@@ -994,14 +706,5 @@ Suite *config_suite(void)
     tcase_add_test(te, test_world_writable);
     suite_add_tcase(s, te);
 
-    tcase_add_checked_fixture(ts, home_setup, home_teardown);
-    tcase_add_test(ts, test_secret_command_ok);
-    tcase_add_test(ts, test_secret_command_fails);
-    tcase_add_test(ts, test_secret_command_empty);
-    tcase_add_test(ts, test_secret_command_timeout);
-    tcase_add_test(ts, test_secret_env);
-    tcase_add_test(ts, test_secret_netrc_file);
-    tcase_add_test(ts, test_secret_netrc_home);
-    suite_add_tcase(s, ts);
     return s;
 }
