@@ -128,9 +128,22 @@ static void site_begin(struct parse *p, const char *name)
     p->sec = SEC_SITE;
 }
 
+/* The rest of name if it starts with the word w, else NULL. */
+static const char *section_word(const char *name, const char *w)
+{
+    size_t n = strlen(w);
+
+    if (strncmp(name, w, n) != 0 ||
+        (name[n] != '\0' && !isspace((unsigned char)name[n])))
+        return NULL;
+    return name + n;
+}
+
 /* Start the section named by a header's text (blanks trimmed). */
 static void section_begin(struct parse *p, const char *name)
 {
+    const char *rest;
+
     if (strcmp(name, "mctop") == 0) {
         p->sec = SEC_SKIP;
         if (p->mctop_line != 0)
@@ -139,16 +152,17 @@ static void section_begin(struct parse *p, const char *name)
                             p->mctop_line);
         else
             p->sec = SEC_MCTOP, p->mctop_line = p->lineno;
-    } else if (strncmp(name, "site", 4) == 0 &&
-               (name[4] == '\0' || isspace((unsigned char)name[4]))) {
-        name += 4;
-        while (isspace((unsigned char)*name))
-            name++;
-        site_begin(p, name);
+    } else if ((rest = section_word(name, "site")) != NULL) {
+        while (isspace((unsigned char)*rest))
+            rest++;
+        site_begin(p, rest);
+    } else if ((rest = section_word(name, "ssh")) != NULL) {
+        config_ssh_begin(p, rest);
     } else {
-        config_diag_add(
-            p, p->lineno,
-            "unknown section [%.60s]; expected [mctop] or [site NAME]", name);
+        config_diag_add(p, p->lineno,
+                        "unknown section [%.60s]; expected [mctop], "
+                        "[site NAME] or [ssh SITE PATTERN]",
+                        name);
         p->sec = SEC_SKIP;
     }
 }
@@ -156,23 +170,31 @@ static void section_begin(struct parse *p, const char *name)
 /*
  * A "[...]" line. inih ends the header at ']' or at an inline comment (';'
  * after a blank) and ignores the rest; here the rest must be a comment.
+ * The header ends at the first ']' followed by nothing else, so a host
+ * pattern may have brackets: [ssh prod web[0-9]*].
  */
 static bool section_line(struct parse *p, const char *s)
 {
-    const char *e = s + 1, *rest;
+    const char *e, *first = NULL, *rest;
     char *name;
 
-    while (*e != '\0' && *e != ']' &&
-           !(*e == ';' && isspace((unsigned char)e[-1])))
-        e++;
-    if (*e != ']') {
+    for (e = s + 1; *e != '\0' && !(*e == ';' && isspace((unsigned char)e[-1]));
+         e++) {
+        if (*e != ']')
+            continue;
+        if (first == NULL)
+            first = e;
+        for (rest = e + 1; isspace((unsigned char)*rest); rest++)
+            ;
+        if (*rest == '\0' || *rest == ';' || *rest == '#')
+            break;
+    }
+    if (first == NULL) {
         config_diag_add(p, p->lineno, "missing ']' in the section header");
         p->sec = SEC_SKIP;
         return false;
     }
-    for (rest = e + 1; isspace((unsigned char)*rest); rest++)
-        ;
-    if (*rest != '\0' && *rest != ';' && *rest != '#') {
+    if (*e != ']') {
         config_diag_add(p, p->lineno, "unexpected text after ']'");
         p->sec = SEC_SKIP;
         return false;
@@ -268,6 +290,11 @@ static void section_keys(struct parse *p, const struct key_def **table,
         *n = config_mctop_nkeys;
         *lines = p->mctop_lines;
         *base = (char *)p->cfg;
+    } else if (p->sec == SEC_SSH) {
+        *table = config_ssh_keys;
+        *n = config_ssh_nkeys;
+        *lines = p->ssh[p->nssh - 1].key;
+        *base = (char *)&p->ssh[p->nssh - 1].rule;
     } else {
         *table = config_site_keys;
         *n = config_site_nkeys;
@@ -279,20 +306,30 @@ static void section_keys(struct parse *p, const struct key_def **table,
 static void unknown_key(struct parse *p, const struct key_def *table, size_t n,
                         const char *name)
 {
-    char where[64], hint[64] = "";
+    char where[160], hint[64] = "", ssh_key[64];
+    const struct key_def *k;
     size_t i;
 
     if (p->sec == SEC_MCTOP)
         snprintf(where, sizeof where, "[mctop]");
-    else
+    else if (p->sec == SEC_SITE)
         snprintf(where, sizeof where, "[site %s]", config_site_cur(p)->name);
+    else
+        config_ssh_where(p, where, sizeof where);
+    snprintf(ssh_key, sizeof ssh_key, "ssh_%s", name); /* user: ssh_user */
     for (i = 0; i < n; i++)
         if (strcasecmp(table[i].name, name) == 0)
             snprintf(hint, sizeof hint, " (did you mean '%s'?)", table[i].name);
-    if (hint[0] == '\0' && p->sec == SEC_MCTOP &&
+    if (hint[0] == '\0' && p->sec == SEC_SITE &&
+        (k = config_key_find(table, n, ssh_key)) != NULL)
+        snprintf(hint, sizeof hint, " (did you mean '%s'?)", k->name);
+    if (hint[0] == '\0' && p->sec == SEC_SSH && strncmp(name, "ssh_", 4) == 0 &&
+        (k = config_key_find(table, n, name + 4)) != NULL)
+        snprintf(hint, sizeof hint, " (did you mean '%s'?)", k->name);
+    if (hint[0] == '\0' && p->sec != SEC_SITE &&
         config_key_find(config_site_keys, config_site_nkeys, name) != NULL)
         snprintf(hint, sizeof hint, " (it belongs in a [site NAME] section)");
-    if (hint[0] == '\0' && p->sec == SEC_SITE &&
+    if (hint[0] == '\0' && p->sec != SEC_MCTOP &&
         config_key_find(config_mctop_keys, config_mctop_nkeys, name) != NULL)
         snprintf(hint, sizeof hint, " (it belongs in [mctop])");
     config_diag_add(p, p->lineno, "unknown key '%.60s' in %s%s", name, where,
@@ -398,6 +435,7 @@ int config_load(const char *path, struct mc_config *cfg,
     free(p.dir);
     free(p.diag_line);
     free(p.site_lines);
+    config_ssh_parse_free(&p);
     if (diag->n == 0)
         return 0;
     config_free(cfg);
@@ -449,6 +487,8 @@ static void endpoint_free(struct mc_endpoint *ep)
 
 static void site_free(struct mc_site_config *s)
 {
+    size_t i;
+
     free(s->name);
     free(s->bastion);
     free(s->bastion_user);
@@ -461,6 +501,10 @@ static void site_free(struct mc_site_config *s)
     endpoint_free(&s->logs);
     secret_clear(&s->logs_api_key);
     free(s->logs_index);
+    config_ssh_rule_free(&s->ssh_default);
+    for (i = 0; i < s->nssh_rules; i++)
+        config_ssh_rule_free(&s->ssh_rules[i]);
+    free(s->ssh_rules);
 }
 
 void config_free(struct mc_config *cfg)
@@ -474,6 +518,7 @@ void config_free(struct mc_config *cfg)
     free(cfg->theme);
     free(cfg->keymap);
     free(cfg->author);
+    free(cfg->ssh_log_dir);
     memset(cfg, 0, sizeof *cfg);
 }
 

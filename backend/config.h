@@ -30,6 +30,35 @@ enum mc_logs_kind {
     MC_LOGS_KIBANA   /* kibana_url: Elasticsearch through Kibana's proxy */
 };
 
+/* How a session to a monitored host is opened ([mctop] ssh_mode). */
+enum mc_ssh_mode {
+    MC_SSH_BUILTIN, /* mctop's own client, over the bastion connection */
+    MC_SSH_OPENSSH  /* the system's ssh(1), with a ProxyJump */
+};
+
+/* What a session connects to: the Icinga host's address or its name. */
+enum mc_ssh_target {
+    MC_SSH_TARGET_UNSET, /* only in ssh_rules: the site's default applies */
+    MC_SSH_ADDRESS,
+    MC_SSH_NAME
+};
+
+/*
+ * Session settings: an [ssh SITE PATTERN] section, or a site's defaults
+ * (its ssh_* keys). In ssh_rules, unset fields are NULL, 0 and
+ * MC_SSH_TARGET_UNSET; a site's ssh_default has them all resolved, but
+ * for identity (NULL: ssh-agent and the default keys).
+ */
+struct mc_ssh_rule {
+    char *pattern;  /* fnmatch(3) on the host name, lower case; NULL in
+                       ssh_default */
+    char *user;     /* a word, not starting with '-' */
+    char *identity; /* a readable file, absolute path */
+    int port;       /* 1..65535 */
+    enum mc_ssh_target connect_to;
+    int line; /* of the [ssh ...] header, or of the [site NAME] one */
+};
+
 /* One [site NAME] section. Paths are absolute ("~/" expanded). */
 struct mc_site_config {
     char *name;
@@ -53,6 +82,11 @@ struct mc_site_config {
     struct mc_endpoint logs;       /* elastic_* keys; url from either URL key */
     struct mc_secret logs_api_key; /* instead of user and password */
     char *logs_index;              /* index pattern; NULL without logs */
+
+    /* SSH sessions to the site's hosts: see config_ssh_for(). */
+    struct mc_ssh_rule ssh_default; /* the ssh_* keys, defaults applied */
+    struct mc_ssh_rule *ssh_rules;  /* its [ssh ...] sections, in order */
+    size_t nssh_rules;
 };
 
 struct mc_config {
@@ -65,6 +99,10 @@ struct mc_config {
     int refresh; /* default for the sites' refresh */
     char *author;
     bool readonly;
+    enum mc_ssh_mode ssh_mode;
+    bool ssh_tmux;     /* inside tmux: sessions in a new tmux window */
+    char *ssh_log_dir; /* a writable directory; NULL: no session logs */
+    int run_parallel;  /* how many hosts :run works on at once, 1..64 */
     struct mc_site_config *sites;
     size_t nsites;
 };
@@ -92,6 +130,17 @@ char *config_default_path(void);
 /* The site called name, or NULL. */
 const struct mc_site_config *config_find_site(const struct mc_config *cfg,
                                               const char *name);
+
+/*
+ * The settings of a session to the host called host (its Icinga name) of
+ * site s: the first [ssh] rule of s whose pattern matches host (case is
+ * ignored), its unset fields from s->ssh_default. out->user, port and
+ * connect_to are always set; out->identity NULL means ssh-agent and the
+ * default keys. out->pattern is the rule's, or NULL for the site's
+ * defaults. The strings are borrowed from the configuration.
+ */
+void config_ssh_for(const struct mc_site_config *s, const char *host,
+                    struct mc_ssh_rule *out);
 
 void config_free(struct mc_config *cfg);
 void config_diag_free(struct config_diag *d);

@@ -12,8 +12,9 @@
 #include "backend/config_int.h"
 #include "backend/xalloc.h"
 
-#define DEFAULT_REFRESH 30
-#define DEFAULT_INDEX   "logstash-*"
+#define DEFAULT_REFRESH      30
+#define DEFAULT_INDEX        "logstash-*"
+#define DEFAULT_RUN_PARALLEL 8
 
 /* --- the file and its keys -------------------------------------------- */
 
@@ -207,7 +208,7 @@ static void site_defaults(struct mc_config *cfg, struct mc_site_config *s)
         s->env_var = xstrdup("env");
 }
 
-static char *login_name(void)
+char *config_login_name(void)
 {
     struct passwd *pw = getpwuid(getuid());
     const char *u = getenv("USER");
@@ -230,13 +231,16 @@ void config_finish(struct parse *p)
     if (cfg->refresh == 0)
         cfg->refresh = DEFAULT_REFRESH;
     if (cfg->author == NULL)
-        cfg->author = login_name();
+        cfg->author = config_login_name();
+    if (cfg->run_parallel == 0)
+        cfg->run_parallel = DEFAULT_RUN_PARALLEL;
     for (i = 0; i < cfg->nsites; i++) {
         site_defaults(cfg, &cfg->sites[i]);
         site_check_bastion(p, i);
         site_check_icinga(p, i);
         site_check_optional(p, i);
     }
+    config_ssh_finish(p);
     if (p->site_headers == 0)
         config_diag_add(p, 0,
                         "no [site NAME] section; at least one site is needed");

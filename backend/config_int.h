@@ -13,6 +13,7 @@
 
 #define ARRAY_LEN(a)    (sizeof(a) / sizeof((a)[0]))
 #define CONFIG_KEYS_MAX 64 /* keys in one section's table, at the most */
+#define CONFIG_SSH_KEYS 4  /* keys of an [ssh SITE PATTERN] section */
 
 struct parse;
 
@@ -26,7 +27,7 @@ struct key_def {
     int max;          /* set_int: the largest value */
     int group;        /* nonzero: keys of one group exclude each other */
     const char *hint; /* set_forbidden: the message; set_url: key prefix */
-    const char *const *choices; /* set_choice: NULL-terminated */
+    const char *const *choices; /* set_choice, set_enum: NULL-terminated */
 };
 
 /* Keys that say the same thing in different ways. */
@@ -38,13 +39,23 @@ enum key_group {
     GROUP_LOGS_URL
 };
 
-/* The keys of [mctop] and of [site NAME] (config_keys.c). */
+/* The keys of [mctop], [site NAME] and [ssh SITE PATTERN] (config_keys.c). */
 extern const struct key_def config_mctop_keys[];
 extern const size_t config_mctop_nkeys;
 extern const struct key_def config_site_keys[];
 extern const size_t config_site_nkeys;
+extern const struct key_def config_ssh_keys[];
+extern const size_t config_ssh_nkeys;
 
-enum section_kind { SEC_NONE, SEC_MCTOP, SEC_SITE, SEC_SKIP };
+enum section_kind { SEC_NONE, SEC_MCTOP, SEC_SITE, SEC_SSH, SEC_SKIP };
+
+/* An [ssh SITE PATTERN] section until the end of the file, when its site
+ * is known to exist (a site may come after its rules). */
+struct ssh_section {
+    char *site;
+    struct mc_ssh_rule rule; /* pattern and line set by the header */
+    int key[CONFIG_SSH_KEYS];
+};
 
 /* The line each key of a site was set on (0: not set). */
 struct site_lines {
@@ -70,6 +81,8 @@ struct parse {
     int mctop_line;   /* of [mctop]; 0 if none yet */
     int mctop_lines[CONFIG_KEYS_MAX];
     struct site_lines *site_lines; /* parallel to cfg->sites */
+    struct ssh_section *ssh;       /* [ssh ...] sections, in file order */
+    size_t nssh;                   /* the current one is the last */
 };
 
 /* The site whose section is being read. */
@@ -85,6 +98,8 @@ void config_diag_add(struct parse *p, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* $HOME, else the password database's; NULL if neither is known. */
 const char *config_home_dir(void);
+/* The login name (the password database's, else $USER); caller frees. */
+char *config_login_name(void);
 
 /* --- config_keys.c: the key tables and their setters ----------------- */
 
@@ -118,5 +133,17 @@ bool config_check_key(struct parse *p, const struct key_def *table, size_t n,
                       int *lines, const struct key_def *k);
 /* Defaults for what was not set, then the checks across keys. */
 void config_finish(struct parse *p);
+
+/* --- config_ssh.c: [ssh SITE PATTERN] and the sessions' settings ----- */
+
+/* Start an [ssh ...] section; words: the header's text after "ssh". */
+void config_ssh_begin(struct parse *p, const char *words);
+/* "[ssh SITE PATTERN]" of the current section, for messages. */
+void config_ssh_where(const struct parse *p, char *buf, size_t size);
+/* Give each rule to its site (or report the site missing); defaults. */
+void config_ssh_finish(struct parse *p);
+/* Free the rules config_ssh_finish() did not take. */
+void config_ssh_parse_free(struct parse *p);
+void config_ssh_rule_free(struct mc_ssh_rule *r);
 
 #endif

@@ -14,7 +14,8 @@
 #include "backend/config_int.h"
 #include "backend/xalloc.h"
 
-#define PATH_READABLE 1 /* set_path: the file must exist and be readable */
+#define PATH_READABLE     1 /* set_path: the file must exist and be readable */
+#define PATH_WRITABLE_DIR 2 /* set_path: a directory we may write to */
 /* What a keymap name may be made of; the caller looks the name up. */
 #define KEYMAP_NAME_CHARS                                                      \
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-"
@@ -25,6 +26,8 @@ static void set_int(struct parse *p, const struct key_def *k, void *field,
                     const char *value);
 static void set_choice(struct parse *p, const struct key_def *k, void *field,
                        const char *value);
+static void set_enum(struct parse *p, const struct key_def *k, void *field,
+                     const char *value);
 static void set_keymap(struct parse *p, const struct key_def *k, void *field,
                        const char *value);
 static void set_text(struct parse *p, const struct key_def *k, void *field,
@@ -49,9 +52,16 @@ static void set_forbidden(struct parse *p, const struct key_def *k, void *field,
                           const char *value);
 
 static const char *const theme_names[] = { "dark", "light", "mono", NULL };
+/* set_enum: in the order of the enum, from .arg. */
+static const char *const ssh_mode_names[] = { "builtin", "openssh", NULL };
+static const char *const ssh_target_names[] = { "address", "name", NULL };
+_Static_assert(sizeof(enum mc_ssh_mode) == sizeof(int) &&
+                   sizeof(enum mc_ssh_target) == sizeof(int),
+               "set_enum stores an int");
 
 #define G(field) offsetof(struct mc_config, field)
 #define S(field) offsetof(struct mc_site_config, field)
+#define R(field) offsetof(struct mc_ssh_rule, field)
 /* One table row: name, setter, field offset, then optional fields. */
 #define KEY(name_, set_, off_, ...)                                            \
     {                                                                          \
@@ -65,6 +75,11 @@ const struct key_def config_mctop_keys[] = {
     KEY("refresh", set_int, G(refresh), .arg = 1, .max = 86400),
     KEY("author", set_text, G(author)),
     KEY("readonly", set_bool, G(readonly)),
+    KEY("ssh_mode", set_enum, G(ssh_mode), .arg = MC_SSH_BUILTIN,
+        .choices = ssh_mode_names),
+    KEY("ssh_tmux", set_bool, G(ssh_tmux)),
+    KEY("ssh_log_dir", set_path, G(ssh_log_dir), .arg = PATH_WRITABLE_DIR),
+    KEY("run_parallel", set_int, G(run_parallel), .arg = 1, .max = 64),
 };
 
 /* The password keys of an endpoint: command, environment, netrc. */
@@ -114,13 +129,31 @@ const struct key_def config_site_keys[] = {
         .arg = MC_SECRET_ENV, .group = GROUP_LOGS_AUTH),
     KEY("elastic_ca_file", set_path, S(logs.ca_file), .arg = PATH_READABLE),
     KEY("elastic_index", set_word, S(logs_index)),
+    KEY("ssh_user", set_word, S(ssh_default.user)),
+    KEY("ssh_identity", set_path, S(ssh_default.identity),
+        .arg = PATH_READABLE),
+    KEY("ssh_port", set_int, S(ssh_default.port), .arg = 1, .max = 65535),
+    KEY("ssh_connect_to", set_enum, S(ssh_default.connect_to),
+        .arg = MC_SSH_ADDRESS, .choices = ssh_target_names),
+};
+
+/* [ssh SITE PATTERN]: the site's ssh_* keys, for some of its hosts. */
+const struct key_def config_ssh_keys[] = {
+    KEY("user", set_word, R(user)),
+    KEY("identity", set_path, R(identity), .arg = PATH_READABLE),
+    KEY("port", set_int, R(port), .arg = 1, .max = 65535),
+    KEY("connect_to", set_enum, R(connect_to), .arg = MC_SSH_ADDRESS,
+        .choices = ssh_target_names),
 };
 
 const size_t config_mctop_nkeys = ARRAY_LEN(config_mctop_keys);
 const size_t config_site_nkeys = ARRAY_LEN(config_site_keys);
+const size_t config_ssh_nkeys = ARRAY_LEN(config_ssh_keys);
 _Static_assert(ARRAY_LEN(config_mctop_keys) <= CONFIG_KEYS_MAX &&
                    ARRAY_LEN(config_site_keys) <= CONFIG_KEYS_MAX,
                "raise CONFIG_KEYS_MAX in config_int.h");
+_Static_assert(ARRAY_LEN(config_ssh_keys) == CONFIG_SSH_KEYS,
+               "set CONFIG_SSH_KEYS in config_int.h");
 
 /* --- small helpers ---------------------------------------------------- */
 
@@ -220,17 +253,16 @@ static void set_int(struct parse *p, const struct key_def *k, void *field,
         *(int *)field = (int)v;
 }
 
-static void set_choice(struct parse *p, const struct key_def *k, void *field,
-                       const char *value)
+/* The index of value in k->choices, or -1 (and reported). */
+static int choice_index(struct parse *p, const struct key_def *k,
+                        const char *value)
 {
     char list[128] = "";
     size_t i, len = 0;
 
     for (i = 0; k->choices[i] != NULL; i++)
-        if (strcmp(k->choices[i], value) == 0) {
-            replace_str(field, xstrdup(value));
-            return;
-        }
+        if (strcmp(k->choices[i], value) == 0)
+            return (int)i;
     for (i = 0; k->choices[i] != NULL && len < sizeof list; i++) {
         const char *sep = i == 0                      ? ""
                           : k->choices[i + 1] == NULL ? " or "
@@ -241,6 +273,25 @@ static void set_choice(struct parse *p, const struct key_def *k, void *field,
     }
     config_diag_add(p, p->lineno, "%s: expected %s, got '%.40s'", k->name, list,
                     value);
+    return -1;
+}
+
+/* One of a few words, kept as it is. */
+static void set_choice(struct parse *p, const struct key_def *k, void *field,
+                       const char *value)
+{
+    if (choice_index(p, k, value) >= 0)
+        replace_str(field, xstrdup(value));
+}
+
+/* One of a few words, stored as an enum: k->arg for the first choice. */
+static void set_enum(struct parse *p, const struct key_def *k, void *field,
+                     const char *value)
+{
+    int i = choice_index(p, k, value);
+
+    if (i >= 0)
+        *(int *)field = k->arg + i;
 }
 
 /* A path with "~/" expanded; relative paths are relative to the file. */
@@ -287,16 +338,46 @@ static bool path_readable(struct parse *p, const struct key_def *k,
     return false;
 }
 
+/* Report a directory that does not exist or that we cannot write to. */
+static bool path_writable_dir(struct parse *p, const struct key_def *k,
+                              const char *path)
+{
+    struct stat st;
+
+    if (stat(path, &st) < 0)
+        config_diag_add(p, p->lineno, "%s: cannot use %s: %s", k->name, path,
+                        strerror(errno));
+    else if (!S_ISDIR(st.st_mode))
+        config_diag_add(p, p->lineno, "%s: %s is not a directory", k->name,
+                        path);
+    else if (access(path, W_OK | X_OK) < 0)
+        config_diag_add(p, p->lineno, "%s: cannot write to %s: %s", k->name,
+                        path, strerror(errno));
+    else
+        return true;
+    return false;
+}
+
 static void set_path(struct parse *p, const struct key_def *k, void *field,
                      const char *value)
 {
     char *path = path_expand(p, k, value);
+    size_t len;
 
     if (path == NULL)
         return;
     if ((k->arg & PATH_READABLE) && !path_readable(p, k, path)) {
         free(path);
         return;
+    }
+    if (k->arg & PATH_WRITABLE_DIR) {
+        len = strlen(path);
+        while (len > 1 && path[len - 1] == '/')
+            path[--len] = '\0';
+        if (!path_writable_dir(p, k, path)) {
+            free(path);
+            return;
+        }
     }
     replace_str(field, path);
 }

@@ -21,6 +21,7 @@
 static void example_files(void)
 {
     free(testutil_put_file(".ssh/id_ed25519", "key\n"));
+    free(testutil_put_file(".ssh/id_dba", "key\n"));
     free(testutil_put_file(".config/mctop/prod-ca.crt", "ca\n"));
     free(testutil_put_file(".netrc",
                            "machine icinga.prod-us.internal login mctop "
@@ -92,7 +93,7 @@ START_TEST(test_example_global)
     ck_assert(!cfg.readonly);
     ck_assert_uint_eq(cfg.nsites, 3);
     ck_assert_str_eq(cfg.sites[0].name, "prod-eu");
-    ck_assert_int_eq(cfg.sites[0].line, 11);
+    ck_assert_int_eq(cfg.sites[0].line, 14);
     ck_assert_str_eq(cfg.sites[1].name, "prod-us");
     ck_assert_str_eq(cfg.sites[2].name, "staging");
     ck_assert_ptr_eq(config_find_site(&cfg, "prod-us"), &cfg.sites[1]);
@@ -397,7 +398,7 @@ START_TEST(test_sections)
 {
     EXPECT_ERRORS(DATA "err-sections.conf",
                   DATA "err-sections.conf:3: unknown section [sites prod]; "
-                       "expected [mctop] or [site NAME]",
+                       "expected [mctop], [site NAME] or [ssh SITE PATTERN]",
                   DATA "err-sections.conf:5: a site needs a name: "
                        "[site NAME]",
                   DATA "err-sections.conf:6: bad site name 'bad/name': use "
@@ -569,13 +570,15 @@ START_TEST(test_missing_home_files)
     char *want;
 
     ck_assert_int_eq(config_load(DATA "example.conf", &cfg, &d), -1);
-    ck_assert_uint_eq(d.n, 4);
-    want = xasprintf(DATA "example.conf:15: identity_file: cannot read "
+    ck_assert_uint_eq(d.n, 5);
+    want = xasprintf(DATA "example.conf:18: identity_file: cannot read "
                           "%s/.ssh/id_ed25519: No such file or directory",
                      testutil_home());
     ck_assert_str_eq(d.msg[0], want);
     free(want);
-    ck_assert_ptr_nonnull(strstr(d.msg[3], "example.conf:39: icinga_netrc: "
+    ck_assert_ptr_nonnull(strstr(d.msg[3], "example.conf:43: icinga_netrc: "
+                                           "cannot read "));
+    ck_assert_ptr_nonnull(strstr(d.msg[4], "example.conf:58: identity: "
                                            "cannot read "));
     config_diag_free(&d);
 }
