@@ -158,8 +158,13 @@ $(BENCH_BIN): $(BUILD)/tests/bench/fetch_bench.o $(LIB_OBJ)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-bench: mctop $(BENCH_BIN)
-	BENCH_BIN=$(BENCH_BIN) sh tests/bench/run.sh
+HOP_BENCH_BIN := $(BUILD)/tests/bench/hop_bench
+$(HOP_BENCH_BIN): $(BUILD)/tests/bench/hop_bench.o $(LIB_OBJ)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+bench: mctop $(BENCH_BIN) $(HOP_BENCH_BIN)
+	BENCH_BIN=$(BENCH_BIN) HOP_BENCH_BIN=$(HOP_BENCH_BIN) sh tests/bench/run.sh
 
 format:
 	clang-format -i $(filter-out keymaps/builtin.c,$(LIB_SRC)) $(MAIN_SRC) \

@@ -23,6 +23,7 @@
 
 #include "backend/bastion_int.h"
 #include "backend/loop.h"
+#include "backend/sshkey.h"
 #include "backend/worker.h"
 #include "backend/xalloc.h"
 
@@ -35,17 +36,13 @@
 #define BASTION_BACKOFF_MIN_MS 1000
 #define BASTION_BACKOFF_MAX_MS 60000
 
-/* A lookup or a key import on the worker; b is NULL once abandoned. */
+/* A name lookup on the worker; b is NULL once abandoned. */
 struct bastion_job {
     struct bastion *b;
-    bool lookup;
     char *host;
     char port[8];
     struct addrinfo *ai;
     int gai;
-    char *path;
-    ssh_key key;
-    int rc;
 };
 
 static void bastion_begin(struct bastion *b);
@@ -112,6 +109,8 @@ static void bastion_drop(struct bastion *b, const char *why)
         b->job->b = NULL; /* its completion frees it */
         b->job = NULL;
     }
+    sshkey_load_cancel(b->key_load);
+    b->key_load = NULL;
     if (b->fd >= 0)
         loop_del_fd(b->loop, b->fd);
     if (b->ev != NULL) {
@@ -211,6 +210,8 @@ void bastion_watch(struct bastion *b)
         return;
     if (b->state == BASTION_CONNECTING)
         ev = POLLOUT;
+    else if (b->state == BASTION_HOSTKEY)
+        ev = 0; /* an EOF now would wake us until the user answers */
     else if (b->s != NULL && (ssh_get_poll_flags(b->s) & SSH_WRITE_PENDING))
         ev |= POLLOUT;
     if (ev != b->fd_events) {
@@ -228,24 +229,16 @@ static void bastion_job_run(void *arg)
     struct bastion_job *j = arg;
     struct addrinfo hints = { 0 };
 
-    if (j->lookup) {
-        hints.ai_socktype = SOCK_STREAM;
-        hints.ai_flags = AI_ADDRCONFIG;
-        j->gai = getaddrinfo(j->host, j->port, &hints, &j->ai);
-    } else {
-        /* No passphrase prompt here: encrypted keys belong in ssh-agent. */
-        j->rc = ssh_pki_import_privkey_file(j->path, NULL, NULL, NULL, &j->key);
-    }
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_ADDRCONFIG;
+    j->gai = getaddrinfo(j->host, j->port, &hints, &j->ai);
 }
 
 static void bastion_job_free(struct bastion_job *j)
 {
     if (j->ai != NULL)
         freeaddrinfo(j->ai);
-    if (j->key != NULL)
-        ssh_key_free(j->key);
     free(j->host);
-    free(j->path);
     free(j);
 }
 
@@ -262,33 +255,28 @@ static void bastion_job_done(void *arg)
         return;
     }
     b->job = NULL;
-    if (j->lookup && j->gai != 0) {
+    if (j->gai != 0) {
         snprintf(msg, sizeof msg, "cannot resolve %s: %s", j->host,
                  gai_strerror(j->gai));
         bastion_lost(b, msg);
-    } else if (j->lookup) {
-        bastion_connect_tcp(b, j->ai);
-    } else if (j->rc != SSH_OK) {
-        snprintf(msg, sizeof msg,
-                 "cannot read the identity file %s (an encrypted key must be "
-                 "loaded into ssh-agent)",
-                 j->path);
-        bastion_fail(b, msg);
     } else {
-        b->key = j->key;
-        j->key = NULL;
-        bastion_step(b);
+        bastion_connect_tcp(b, j->ai);
     }
     bastion_job_free(j);
 }
 
-static void bastion_submit(struct bastion *b, struct bastion_job *j)
+static struct worker *bastion_worker(struct bastion *b)
 {
     if (b->worker == NULL)
         b->worker = worker_new(b->loop);
+    return b->worker;
+}
+
+static void bastion_submit(struct bastion *b, struct bastion_job *j)
+{
     j->b = b;
     b->job = j;
-    worker_submit(b->worker, bastion_job_run, bastion_job_done, j, 0);
+    worker_submit(bastion_worker(b), bastion_job_run, bastion_job_done, j, 0);
 }
 
 /* ---- the connection steps ---- */
@@ -347,7 +335,6 @@ static void bastion_begin(struct bastion *b)
     }
     bastion_set(b, BASTION_RESOLVING, "looking up %s", b->target);
     j = xcalloc(1, sizeof *j);
-    j->lookup = true;
     j->host = xstrdup(b->target);
     snprintf(j->port, sizeof j->port, "%d", b->target_port);
     bastion_submit(b, j);
@@ -399,75 +386,30 @@ static void bastion_connected(struct bastion *b)
     bastion_step(b);
 }
 
-/* Fill k from the server's key; returns 0 or -1. */
-static int bastion_describe_key(struct bastion *b, struct bastion_hostkey *k)
-{
-    ssh_key key = NULL;
-    unsigned char *hash = NULL;
-    size_t hlen = 0;
-    char *fp = NULL;
-    char *kh = NULL;
-    int rc = -1;
-
-    memset(k, 0, sizeof *k);
-    snprintf(k->host, sizeof k->host, "%s", b->target);
-    k->port = b->target_port;
-    if (ssh_options_get(b->s, SSH_OPTIONS_KNOWNHOSTS, &kh) == SSH_OK) {
-        snprintf(k->known_hosts, sizeof k->known_hosts, "%s", kh);
-        ssh_string_free_char(kh);
-    }
-    if (ssh_get_server_publickey(b->s, &key) != SSH_OK)
-        goto out;
-    snprintf(k->type, sizeof k->type, "%s",
-             ssh_key_type_to_char(ssh_key_type(key)));
-    if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) <
-        0)
-        goto out;
-    fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
-    if (fp == NULL)
-        goto out;
-    snprintf(k->fingerprint, sizeof k->fingerprint, "%s", fp);
-    rc = 0;
-out:
-    ssh_string_free_char(fp);
-    ssh_clean_pubkey_hash(&hash);
-    ssh_key_free(key);
-    return rc;
-}
-
 /* Known, unknown (ask the user) or changed (refuse, no way around it). */
 static void bastion_check_hostkey(struct bastion *b)
 {
     struct bastion_hostkey k;
     char msg[1024];
 
-    bastion_describe_key(b, &k);
-    switch (ssh_session_is_known_server(b->s)) {
-    case SSH_KNOWN_HOSTS_OK:
+    switch (
+        sshkey_check(b->s, b->target, b->target_port, &k, msg, sizeof msg)) {
+    case SSHKEY_KNOWN:
         bastion_set(b, BASTION_AUTH, "authenticating as %s",
                     b->user != NULL ? b->user : "the ssh config's user");
         bastion_step(b);
         return;
-    case SSH_KNOWN_HOSTS_CHANGED:
-    case SSH_KNOWN_HOSTS_OTHER:
-        snprintf(msg, sizeof msg,
-                 "REFUSED: the host key of %.100s:%d has CHANGED (now %s %s); "
-                 "if that is expected, remove the old key from %.200s",
-                 k.host, k.port, k.type, k.fingerprint, k.known_hosts);
-        bastion_fail(b, msg);
-        return;
-    case SSH_KNOWN_HOSTS_UNKNOWN:
-    case SSH_KNOWN_HOSTS_NOT_FOUND:
+    case SSHKEY_UNKNOWN:
         bastion_set(b, BASTION_HOSTKEY, "unknown host key %s %s", k.type,
                     k.fingerprint);
+        bastion_watch(b);
         if (b->cb.hostkey != NULL)
             b->cb.hostkey(b->cb.arg, b, &k);
         else
             bastion_fail(b, "unknown host key and nobody to ask");
         return;
-    case SSH_KNOWN_HOSTS_ERROR:
+    case SSHKEY_REFUSED:
     default:
-        snprintf(msg, sizeof msg, "known hosts: %s", ssh_get_error(b->s));
         bastion_fail(b, msg);
         return;
     }
@@ -522,17 +464,27 @@ static void bastion_auth_denied(struct bastion *b)
     bastion_lost(b, msg);
 }
 
+static void bastion_key_loaded(void *arg, ssh_key key, const char *err)
+{
+    struct bastion *b = arg;
+
+    b->key_load = NULL;
+    if (key == NULL) {
+        bastion_fail(b, err);
+        return;
+    }
+    b->key = key;
+    bastion_step(b);
+}
+
 static void bastion_auth(struct bastion *b)
 {
-    struct bastion_job *j;
     int rc;
 
     if (b->identity != NULL && b->key == NULL) {
-        if (b->job != NULL)
-            return; /* the key is being read */
-        j = xcalloc(1, sizeof *j);
-        j->path = xstrdup(b->identity);
-        bastion_submit(b, j);
+        if (b->key_load == NULL) /* else it is being read */
+            b->key_load = sshkey_load(bastion_worker(b), b->identity,
+                                      bastion_key_loaded, b);
         return;
     }
     rc = b->key != NULL ? ssh_userauth_publickey(b->s, NULL, b->key)

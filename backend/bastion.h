@@ -79,11 +79,17 @@ long long bastion_retry_at(const struct bastion *b);
 void bastion_bytes(const struct bastion *b, unsigned long long *rx,
                    unsigned long long *tx);
 
-/*
- * Called once when a forward ends; err is NULL after a clean close, else
- * why the channel failed ("open failed: administratively prohibited").
- */
-typedef void (*bastion_forward_done)(void *arg, const char *err);
+/* What the owner of a forwarded descriptor hears about its channel. */
+struct bastion_forward_cb {
+    /* The channel is open: bytes now reach host:port (may be NULL). */
+    void (*opened)(void *arg);
+    /*
+     * Called once when the forward ends: err is NULL after a clean close,
+     * else why ("the bastion could not forward to …: connect failed").
+     */
+    void (*done)(void *arg, const char *err);
+    void *arg;
+};
 
 /*
  * Carry the bytes of fd (a connected socket; the bastion takes it and
@@ -91,7 +97,9 @@ typedef void (*bastion_forward_done)(void *arg, const char *err);
  * (closing fd, calling done) when the bastion is not ready.
  */
 void bastion_forward(struct bastion *b, int fd, const char *host, int port,
-                     bastion_forward_done done, void *arg);
+                     const struct bastion_forward_cb *cb);
+/* The owner goes away: forwards with this arg call nothing any more. */
+void bastion_forward_detach(struct bastion *b, void *arg);
 /* Channels open now. */
 unsigned bastion_channels(const struct bastion *b);
 

@@ -9,6 +9,7 @@
 #include "backend/buf.h"
 
 struct worker;
+struct sshkey_load;
 
 /* One direct-tcpip channel pumped to a local descriptor. */
 struct bastion_pump {
@@ -23,8 +24,7 @@ struct bastion_pump {
     short fd_events;  /* what the loop watches on fd now */
     struct buf to_fd; /* from the channel, waiting for fd to take it */
     struct buf to_ch; /* from fd, waiting for channel window */
-    bastion_forward_done done;
-    void *arg;
+    struct bastion_forward_cb cb;
     struct bastion_pump *next;
 };
 
@@ -44,8 +44,9 @@ struct bastion {
     short fd_events;
     char *target; /* HostName after ssh config */
     int target_port;
-    struct bastion_job *job; /* lookup or key import in flight */
-    ssh_key key;             /* the identity file's key, once imported */
+    struct bastion_job *job;      /* name lookup in flight */
+    struct sshkey_load *key_load; /* identity file being read */
+    ssh_key key;                  /* the identity file's key, once read */
     int auth_step;
 
     unsigned timer;     /* connect timeout, backoff or keepalive */

@@ -26,8 +26,7 @@ static void pump_on_fd(int fd, short revents, void *arg);
 static void pump_close(struct bastion_pump *p, const char *err)
 {
     struct bastion *b = p->b;
-    bastion_forward_done done = p->done;
-    void *arg = p->arg;
+    struct bastion_forward_cb cb = p->cb;
 
     for (struct bastion_pump **pp = &b->pumps; *pp != NULL; pp = &(*pp)->next) {
         if (*pp == p) {
@@ -46,8 +45,8 @@ static void pump_close(struct bastion_pump *p, const char *err)
     buf_free(&p->to_fd);
     buf_free(&p->to_ch);
     free(p);
-    if (done != NULL)
-        done(arg, err);
+    if (cb.done != NULL)
+        cb.done(cb.arg, err);
 }
 
 void bastion_pumps_close_all(struct bastion *b, const char *why)
@@ -182,6 +181,8 @@ static bool pump_step(struct bastion_pump *p)
             return true;
         }
         p->open = true;
+        if (p->cb.opened != NULL)
+            p->cb.opened(p->cb.arg);
     }
     moved = pump_to_channel(p, &err);
     if (err == NULL)
@@ -243,7 +244,7 @@ static void pump_on_fd(int fd, short revents, void *arg)
 }
 
 void bastion_forward(struct bastion *b, int fd, const char *host, int port,
-                     bastion_forward_done done, void *arg)
+                     const struct bastion_forward_cb *cb)
 {
     struct bastion_pump *p;
     char msg[512];
@@ -252,8 +253,8 @@ void bastion_forward(struct bastion *b, int fd, const char *host, int port,
         snprintf(msg, sizeof msg, "the bastion is not connected (%.400s)",
                  b->msg[0] != '\0' ? b->msg : "connecting");
         close(fd);
-        if (done != NULL)
-            done(arg, msg);
+        if (cb->done != NULL)
+            cb->done(cb->arg, msg);
         return;
     }
     p = xcalloc(1, sizeof *p);
@@ -262,8 +263,7 @@ void bastion_forward(struct bastion *b, int fd, const char *host, int port,
     p->ch = ssh_channel_new(b->s);
     snprintf(p->host, sizeof p->host, "%s", host);
     p->port = port;
-    p->done = done;
-    p->arg = arg;
+    p->cb = *cb;
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     fcntl(fd, F_SETFD, FD_CLOEXEC);
     p->next = b->pumps;
@@ -272,4 +272,14 @@ void bastion_forward(struct bastion *b, int fd, const char *host, int port,
     loop_add_fd(b->loop, fd, 0, pump_on_fd, p);
     bastion_pumps_service(b);
     bastion_watch(b);
+}
+
+void bastion_forward_detach(struct bastion *b, void *arg)
+{
+    for (struct bastion_pump *p = b->pumps; p != NULL; p = p->next) {
+        if (p->cb.arg == arg) {
+            p->cb.opened = NULL;
+            p->cb.done = NULL;
+        }
+    }
 }

@@ -70,6 +70,7 @@ void site_free(struct site *s)
     icinga_client_free(s->icinga);
     if (s->http != NULL)
         s->http->ops->free(s->http->impl);
+    site_ssh_free(s); /* before the worker that may be reading a key */
     site_remote_free(s);
     snapshot_free(s->snap);
     trend_free(s->load_trend);

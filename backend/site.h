@@ -23,6 +23,8 @@ struct mc_site_config;
 struct site_remote;
 struct bastion_hostkey;
 struct triage;
+struct site_ssh;
+struct site_dial;
 
 enum site_conn {
     SITE_IDLE,
@@ -66,6 +68,8 @@ struct site {
         *remote; /* bastion, tunnel, secrets; NULL for the demo */
 
     struct triage *triage; /* actions sent and their outcome per object */
+    const struct mc_site_config *cfg; /* NULL for the demo; outlives s */
+    struct site_ssh *ssh;             /* identity keys for sessions */
     /* Something to tell the user (level 0 info, 1 warning, 2 error). */
     void (*message)(void *arg, struct site *s, int level, const char *text);
     void *message_arg;
@@ -94,6 +98,48 @@ void site_answer_hostkey(struct site *s, int answer);
 void site_refresh_host(struct site *s, const char *host);
 /* Connect again now (after a refused host key, say). */
 void site_reconnect(struct site *s);
+
+/* A byte stream to one of the site's hosts, for SSH sessions. */
+struct site_dial_cb {
+    /*
+     * The stream reaches host:port now; fd is the caller's. connecting:
+     * a direct TCP connect that is still in progress.
+     */
+    void (*ready)(void *arg, int fd, bool connecting);
+    /* Before ready: it failed. After: the bastion's channel broke. */
+    void (*lost)(void *arg, const char *why);
+    void *arg;
+};
+
+/*
+ * Reach host:port through the site's bastion (a direct-tcpip channel of
+ * the live connection) or directly for a site without one. Callbacks come
+ * later, from the loop. NULL with why in err when it cannot start (the
+ * demo, the bastion not connected).
+ */
+struct site_dial *site_dial(struct site *s, const char *host, int port,
+                            const struct site_dial_cb *cb, struct mc_err *err);
+/* No more callbacks; an fd not yet handed over is closed. */
+void site_dial_free(struct site_dial *d);
+/*
+ * A Unix socket (in a directory only this user can enter) whose every
+ * connection reaches host:port through the site's bastion connection:
+ * for a session in a tmux window. NULL with err for a direct site.
+ */
+const char *site_tunnel_path(struct site *s, const char *host, int port,
+                             struct mc_err *err);
+
+/* Identity files read once per site (on the worker) for its sessions. */
+struct ssh_key_struct;
+struct site_key_wait;
+typedef void (*site_key_done)(void *arg, struct ssh_key_struct *key,
+                              const char *err);
+/* The key of path if it was read already (the site owns it), else NULL. */
+struct ssh_key_struct *site_key_get(struct site *s, const char *path);
+/* Read it: done later gets the key (the site owns it) or NULL and why. */
+struct site_key_wait *site_key_load(struct site *s, const char *path,
+                                    site_key_done done, void *arg);
+void site_key_cancel(struct site *s, struct site_key_wait *w);
 
 /* Start fetching; the notify callback should be set before. */
 void site_start(struct site *s);

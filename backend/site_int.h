@@ -11,5 +11,10 @@ void site_notify(struct site *s);
 /* site_remote.c: connect a configured site; free its transport. */
 void site_remote_start(struct site *s);
 void site_remote_free(struct site *s);
+/* The site's bastion, or NULL (the demo, a direct site, not started). */
+struct bastion *site_remote_bastion(struct site *s);
+
+/* site_dial.c: the identity keys of its sessions. */
+void site_ssh_free(struct site *s);
 
 #endif

@@ -61,6 +61,7 @@ struct site *site_new(struct loop *loop, struct worker *worker,
     metric_map_free(&s->map);
     metric_map_copy(&s->map, &cfg->metrics);
     r->site = s;
+    s->cfg = cfg;
     r->direct = cfg->direct;
     r->b_host = site_dup(cfg->bastion);
     r->b_port = cfg->bastion_port;
@@ -272,6 +273,23 @@ void site_answer_hostkey(struct site *s, int answer)
 {
     if (s->remote != NULL && s->remote->bastion != NULL)
         bastion_answer_hostkey(s->remote->bastion, (enum bastion_answer)answer);
+}
+
+const char *site_tunnel_path(struct site *s, const char *host, int port,
+                             struct mc_err *err)
+{
+    struct site_remote *r = s->remote;
+
+    if (r == NULL || r->direct || r->tunnel == NULL) {
+        err_set(err, "%s has no bastion connection to share", s->name);
+        return NULL;
+    }
+    return tunnel_path_shared(r->tunnel, host, port, err);
+}
+
+struct bastion *site_remote_bastion(struct site *s)
+{
+    return s->remote != NULL ? s->remote->bastion : NULL;
 }
 
 void site_reconnect(struct site *s)

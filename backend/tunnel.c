@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@ struct tunnel_target {
     int port;
     char path[108];
     int fd;
+    bool shared;     /* any process of this user may connect, not just us */
     char error[512]; /* the last forward's failure, "" after a success */
 };
 
@@ -47,6 +49,8 @@ void tunnel_free(struct tunnel *t)
     if (t == NULL)
         return;
     for (size_t i = 0; i < t->n; i++) {
+        /* Channels may outlive us (the bastion goes last). */
+        bastion_forward_detach(t->b, t->targets[i]);
         loop_del_fd(t->loop, t->targets[i]->fd);
         close(t->targets[i]->fd);
         unlink(t->targets[i]->path);
@@ -89,36 +93,37 @@ static void tunnel_accept(int fd, short revents, void *arg)
     struct tunnel_target *tt = arg;
     struct ucred cred;
     socklen_t len = sizeof cred;
+    struct bastion_forward_cb cb = { NULL, tunnel_forward_done, tt };
     int c;
 
     (void)revents;
     while ((c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-        /* Only this process: the directory keeps others out; check anyway. */
+        /* Only us (or our user for a shared socket): the directory keeps
+         * others out; check anyway. */
         if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
-            cred.uid != getuid() || cred.pid != getpid()) {
+            cred.uid != getuid() || (!tt->shared && cred.pid != getpid())) {
             close(c);
             continue;
         }
         tt->error[0] = '\0';
-        bastion_forward(tt->t->b, c, tt->host, tt->port, tunnel_forward_done,
-                        tt);
+        bastion_forward(tt->t->b, c, tt->host, tt->port, &cb);
     }
 }
 
-static struct tunnel_target *tunnel_find(const struct tunnel *t,
-                                         const char *host, int port)
+static struct tunnel_target *
+tunnel_find(const struct tunnel *t, const char *host, int port, bool shared)
 {
     for (size_t i = 0; i < t->n; i++)
-        if (t->targets[i]->port == port &&
+        if (t->targets[i]->port == port && t->targets[i]->shared == shared &&
             strcmp(t->targets[i]->host, host) == 0)
             return t->targets[i];
     return NULL;
 }
 
-const char *tunnel_path(struct tunnel *t, const char *host, int port,
-                        struct mc_err *err)
+static const char *tunnel_open(struct tunnel *t, const char *host, int port,
+                               bool shared, struct mc_err *err)
 {
-    struct tunnel_target *tt = tunnel_find(t, host, port);
+    struct tunnel_target *tt = tunnel_find(t, host, port, shared);
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
 
     if (tt != NULL)
@@ -129,6 +134,7 @@ const char *tunnel_path(struct tunnel *t, const char *host, int port,
     tt->t = t;
     tt->host = xstrdup(host);
     tt->port = port;
+    tt->shared = shared;
     snprintf(tt->path, sizeof tt->path, "%s/t%zu.sock", t->dir, t->n);
     snprintf(sa.sun_path, sizeof sa.sun_path, "%s", tt->path);
     tt->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -147,9 +153,21 @@ const char *tunnel_path(struct tunnel *t, const char *host, int port,
     return tt->path;
 }
 
+const char *tunnel_path(struct tunnel *t, const char *host, int port,
+                        struct mc_err *err)
+{
+    return tunnel_open(t, host, port, false, err);
+}
+
+const char *tunnel_path_shared(struct tunnel *t, const char *host, int port,
+                               struct mc_err *err)
+{
+    return tunnel_open(t, host, port, true, err);
+}
+
 const char *tunnel_error(const struct tunnel *t, const char *host, int port)
 {
-    const struct tunnel_target *tt = tunnel_find(t, host, port);
+    const struct tunnel_target *tt = tunnel_find(t, host, port, false);
 
     return tt != NULL && tt->error[0] != '\0' ? tt->error : NULL;
 }

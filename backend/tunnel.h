@@ -23,6 +23,12 @@ void tunnel_free(struct tunnel *t);
  */
 const char *tunnel_path(struct tunnel *t, const char *host, int port,
                         struct mc_err *err);
+/*
+ * Like tunnel_path, but any process of this user may connect (the helper
+ * in a tmux window that carries a session over the bastion connection).
+ */
+const char *tunnel_path_shared(struct tunnel *t, const char *host, int port,
+                               struct mc_err *err);
 /* Why the last forward to host:port failed, or NULL (explains curl errors). */
 const char *tunnel_error(const struct tunnel *t, const char *host, int port);
 

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tui/rawterm.h"
 #include "tui/text.h"
 
 #define SCREEN_DOUBLE_MS 400
@@ -45,6 +46,7 @@ static void screen_add_reset(const char *cap)
 /* Async-signal-safe: put the terminal back, then die of the signal. */
 static void screen_crash(int signo)
 {
+    rawterm_restore_signal_safe(); /* a remote shell had the terminal */
     if (screen_on) {
         if (write(STDOUT_FILENO, screen_reset_seq, screen_reset_len) < 0) {
             /* nothing more can be done from here */

@@ -43,6 +43,7 @@ const struct keymap_action actions_table[] = {
     { "remove-downtime", ACT_UNDOWNTIME, "Remove downtimes" },
     { "recheck", ACT_RECHECK, "Check now" },
     { "comment", ACT_COMMENT, "Add a comment" },
+    { "ssh", ACT_SSH, "Open a shell on the host of the row" },
     { "toggle-handled", ACT_TOGGLE_HANDLED,
       "Show or hide handled problems (acknowledged, in downtime)" },
     { "toggle-soft", ACT_TOGGLE_SOFT, "Show or hide soft problems" },

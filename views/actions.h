@@ -43,6 +43,7 @@ enum action {
     ACT_UNDOWNTIME,
     ACT_RECHECK,
     ACT_COMMENT,
+    ACT_SSH,
     /* alerts */
     ACT_TOGGLE_HANDLED,
     ACT_TOGGLE_SOFT,

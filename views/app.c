@@ -15,6 +15,7 @@
 #include "backend/site.h"
 #include "backend/triage.h"
 #include "backend/xalloc.h"
+#include "tui/rawterm.h"
 #include "tui/screen.h"
 #include "views/actions.h"
 #include "views/bars.h"
@@ -204,6 +205,8 @@ static void app_back_action(struct app *app)
 {
     struct view *v = app_view(app);
 
+    if (app_ssh_cancel(app))
+        return;
     if (v->ops->back != NULL && v->ops->back(v->state) == VIEW_DONE)
         return;
     if (app->nback > 0) {
@@ -320,6 +323,7 @@ static void app_dialog_key(struct app *app, int key)
     if (app->dialog_cb != NULL)
         app->dialog_cb(app, d, r, app->dialog_arg);
     dialog_free(d);
+    app_ssh_dialog_closed(app); /* a session's host key may wait */
 }
 
 static void app_key(struct app *app, const struct tui_key *k)
@@ -382,12 +386,15 @@ static void app_on_signal(int signo, void *arg)
     switch (signo) {
     case SIGWINCH:
         app->resized = app->dirty = true;
+        app_ssh_winch(app);
         break;
     case SIGTSTP:
-        app_suspend(app);
+        if (app->shell == NULL) /* a shell's C-z belongs to the remote side */
+            app_suspend(app);
         break;
     case SIGCONT:
-        screen_invalidate();
+        if (app->shell == NULL)
+            screen_invalidate();
         app->dirty = true;
         break;
     default: /* SIGINT, SIGTERM, SIGHUP: quit cleanly */
@@ -516,6 +523,7 @@ static long app_tick(void *arg)
 
     for (size_t i = 0; i < app->nsites; i++)
         triage_check(app->sites[i]->triage); /* pending actions time out */
+    app_ssh_tick(app);
     app->dirty = true;
     return 1000;
 }
@@ -573,6 +581,8 @@ static void app_frame(void *arg)
     struct app *app = arg;
     long long start = loop_now_ms();
 
+    if (app->shell != NULL)
+        return; /* a remote shell has the terminal */
     if (app->msg[0] != '\0' && start > app->msg_until) {
         app->msg[0] = '\0';
         app->dirty = true;
@@ -604,7 +614,16 @@ static void app_frame(void *arg)
 
 static void app_fatal_hook(void)
 {
+    rawterm_leave();
     screen_end();
+}
+
+void app_watch_input(struct app *app, bool on)
+{
+    if (on)
+        loop_add_fd(app->loop, STDIN_FILENO, POLLIN, app_on_input, app);
+    else
+        loop_del_fd(app->loop, STDIN_FILENO);
 }
 
 int app_run(struct app *app)
@@ -625,7 +644,7 @@ int app_run(struct app *app)
     loop_add_signal(app->loop, SIGWINCH, app_on_signal, app);
     loop_add_signal(app->loop, SIGTSTP, app_on_signal, app);
     loop_add_signal(app->loop, SIGCONT, app_on_signal, app);
-    loop_add_fd(app->loop, STDIN_FILENO, POLLIN, app_on_input, app);
+    app_watch_input(app, true);
     for (int i = 0; i < VIEW_COUNT; i++) {
         app->views[i].ops = app_view_ops[i];
         app->views[i].state = app_view_ops[i]->create(app);
@@ -642,10 +661,12 @@ int app_run(struct app *app)
     tick = loop_add_timer(app->loop, 1000, app_tick, app);
     loop_set_before_sleep(app->loop, app_frame, app);
     loop_run(app->loop);
+    app_ssh_free(app); /* a shell gives the terminal back first */
     loop_del_timer(app->loop, tick);
     if (app->data_timer != 0)
         loop_del_timer(app->loop, app->data_timer);
-    loop_del_fd(app->loop, STDIN_FILENO);
+    if (app->shell == NULL)
+        app_watch_input(app, false);
     loop_reset_signals(app->loop);
     fatal_set_hook(NULL);
     screen_end();

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "backend/bastion.h"
 #include "keymaps/keymap.h"
 #include "tui/dialog.h"
 #include "tui/form.h"
@@ -18,7 +19,10 @@
 struct loop;
 struct site;
 struct mc_config;
-struct bastion_hostkey;
+struct mc_err;
+struct session;
+struct shell;
+struct proc;
 
 enum view_id { VIEW_HOSTS, VIEW_ALERTS, VIEW_COUNT };
 
@@ -43,11 +47,16 @@ typedef bool (*app_form_cb)(struct app *app, struct form *fm,
 
 struct app_options {
     bool mouse;
-    bool readonly;      /* no action on monitored objects */
-    const char *author; /* of acknowledgements, downtimes and comments */
-    int theme;          /* enum theme_kind */
-    long frames;        /* exit after this many frames; 0 = run */
-    FILE *trace;        /* key and frame timings, or NULL */
+    bool readonly;           /* no action on monitored objects */
+    const char *author;      /* of acknowledgements, downtimes and comments */
+    int theme;               /* enum theme_kind */
+    long frames;             /* exit after this many frames; 0 = run */
+    FILE *trace;             /* key and frame timings, or NULL */
+    int ssh_mode;            /* enum mc_ssh_mode */
+    bool ssh_tmux;           /* inside tmux: sessions in a new window */
+    const char *ssh_log_dir; /* NULL: sessions are not logged */
+    int run_parallel;        /* hosts :run works on at once */
+    const char *self_path;   /* this program, for the tmux window */
 };
 
 struct app {
@@ -87,6 +96,17 @@ struct app {
     struct bastion_hostkey *hostkey_keys[8];
     size_t nhostkey;
     long long key_ms; /* when the key being handled arrived */
+
+    /* app_shell.c: a session connecting, then the shell that has the tty */
+    struct session *sess;
+    char sess_host[256];
+    double sess_started;
+    struct bastion_hostkey sess_key;
+    bool sess_key_pending;
+    struct shell *shell;
+    struct proc *tmux; /* tmux new-window running */
+    char tmux_err[512];
+    char runtime_dir[96];
 };
 
 /* Set up an app over the sites (ownership stays with the caller). */
@@ -109,6 +129,20 @@ int app_command(struct app *app, const char *line);
 /* The first key bound to action in a table chain, as a name ("" if none). */
 const char *app_key_for(const struct app *app, int table, int action, char *buf,
                         size_t size);
+
+/* Read keys from the terminal, or leave it to a shell. */
+void app_watch_input(struct app *app, bool on);
+
+/* app_shell.c: shells on hosts. */
+void app_ssh_open(struct app *app, struct site *site, const char *host,
+                  const char *address);
+/* Esc while a session connects: cancel it; false when none. */
+bool app_ssh_cancel(struct app *app);
+void app_ssh_tick(struct app *app);
+void app_ssh_winch(struct app *app);
+void app_ssh_dialog_closed(struct app *app);
+void app_ssh_free(struct app *app);
+const char *app_runtime_dir(struct app *app, struct mc_err *err);
 
 /* help.c: the help overlay. */
 void help_draw(struct app *app, struct tui_rect r);

@@ -652,6 +652,21 @@ static enum view_result listview_mark_action(struct listview *lv, int action)
     }
 }
 
+/* A shell on the host of the row under the cursor (not the marks). */
+static void listview_ssh(struct listview *lv)
+{
+    const struct list_row *r;
+    const struct mc_host *h;
+
+    if (lv->nrows == 0) {
+        app_message(lv->app, MSG_WARN, "no host here to open a shell on");
+        return;
+    }
+    r = &lv->rows[lv->table.cur];
+    h = listview_host(lv, r);
+    app_ssh_open(lv->app, listview_site(lv, r), h->name, h->address);
+}
+
 enum view_result listview_action(void *v, int action)
 {
     struct listview *lv = v;
@@ -672,6 +687,9 @@ enum view_result listview_action(void *v, int action)
     case ACT_RECHECK:
     case ACT_COMMENT:
         triage_form_open(lv->app, lv, action);
+        return VIEW_DONE;
+    case ACT_SSH:
+        listview_ssh(lv);
         return VIEW_DONE;
     case ACT_SORT_NEXT:
     case ACT_SORT_PREV:

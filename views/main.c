@@ -16,6 +16,7 @@
 #include "tui/theme.h"
 #include "views/actions.h"
 #include "views/app.h"
+#include "views/attach.h"
 
 #define MCTOP_VERSION "0.1.0"
 
@@ -29,6 +30,9 @@ struct options {
     unsigned seed;
     int demo_scale;
     long frames;
+    struct attach_options attach; /* socket set: the tmux window's helper */
+    const char *attach_demo;
+    const char *self_path;
 };
 
 static void usage(FILE *f)
@@ -84,7 +88,15 @@ static void options_parse(int argc, char **argv, struct options *o)
         O_SCALE,
         O_FRAMES,
         O_TRACE,
-        O_VIEW
+        O_VIEW,
+        O_ATTACH,
+        O_ATTACH_TO,
+        O_ATTACH_HOST,
+        O_ATTACH_SITE,
+        O_ATTACH_ID,
+        O_ATTACH_KH,
+        O_ATTACH_LOG,
+        O_ATTACH_DEMO
     };
     static const struct option longopts[] = {
         { "config", required_argument, NULL, 'c' },
@@ -99,6 +111,15 @@ static void options_parse(int argc, char **argv, struct options *o)
         { "frames", required_argument, NULL, O_FRAMES },
         { "trace", required_argument, NULL, O_TRACE },
         { "view", required_argument, NULL, O_VIEW },
+        /* for the tmux windows mctop opens (see app_shell.c) */
+        { "attach", required_argument, NULL, O_ATTACH },
+        { "attach-to", required_argument, NULL, O_ATTACH_TO },
+        { "attach-host", required_argument, NULL, O_ATTACH_HOST },
+        { "attach-site", required_argument, NULL, O_ATTACH_SITE },
+        { "attach-identity", required_argument, NULL, O_ATTACH_ID },
+        { "attach-known-hosts", required_argument, NULL, O_ATTACH_KH },
+        { "attach-log-dir", required_argument, NULL, O_ATTACH_LOG },
+        { "attach-demo", required_argument, NULL, O_ATTACH_DEMO },
         { "version", no_argument, NULL, 'V' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
@@ -149,6 +170,30 @@ static void options_parse(int argc, char **argv, struct options *o)
             }
             o->view = optarg;
             break;
+        case O_ATTACH:
+            o->attach.socket = optarg;
+            break;
+        case O_ATTACH_TO:
+            o->attach.to = optarg;
+            break;
+        case O_ATTACH_HOST:
+            o->attach.host = optarg;
+            break;
+        case O_ATTACH_SITE:
+            o->attach.site = optarg;
+            break;
+        case O_ATTACH_ID:
+            o->attach.identity = optarg;
+            break;
+        case O_ATTACH_KH:
+            o->attach.known_hosts = optarg;
+            break;
+        case O_ATTACH_LOG:
+            o->attach.log_dir = optarg;
+            break;
+        case O_ATTACH_DEMO:
+            o->attach_demo = optarg;
+            break;
         case 'V':
             puts("mctop " MCTOP_VERSION);
             exit(0);
@@ -165,6 +210,24 @@ static void options_parse(int argc, char **argv, struct options *o)
         usage(stderr);
         exit(2);
     }
+    if (o->attach.socket != NULL &&
+        (o->attach.to == NULL || o->attach.host == NULL)) {
+        fprintf(stderr,
+                "mctop: --attach needs --attach-to and --attach-host\n");
+        exit(2);
+    }
+}
+
+/* This program, for the tmux windows it opens; argv[0] as a fallback. */
+static const char *main_self_path(const char *argv0)
+{
+    static char path[4096];
+    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+
+    if (n <= 0)
+        return argv0;
+    path[n] = '\0';
+    return path;
 }
 
 /* Load the configuration; returns 0, 1 when there is none, -1 on errors. */
@@ -264,6 +327,11 @@ static int main_run(const struct options *o, struct mc_config *cfg)
     ao.readonly = o->readonly || cfg->readonly;
     ao.author = main_author(cfg);
     ao.frames = o->frames;
+    ao.ssh_mode = (int)cfg->ssh_mode;
+    ao.ssh_tmux = cfg->ssh_tmux;
+    ao.ssh_log_dir = cfg->ssh_log_dir;
+    ao.run_parallel = cfg->run_parallel > 0 ? cfg->run_parallel : 8;
+    ao.self_path = o->self_path;
     if ((ao.theme = main_theme(o, cfg)) < 0)
         return 2;
     if (o->trace != NULL && (ao.trace = fopen(o->trace, "w")) == NULL) {
@@ -312,6 +380,11 @@ int main(int argc, char **argv)
 
     setlocale(LC_ALL, "");
     options_parse(argc, argv, &o);
+    if (o.attach.socket != NULL)
+        return attach_main(&o.attach);
+    if (o.attach_demo != NULL)
+        return attach_demo_main(o.attach_demo);
+    o.self_path = main_self_path(argv[0]);
     rc = o.demo && o.config == NULL ? 1 : main_load_config(&o, &cfg);
     if (o.check_config) {
         struct keymap km;
