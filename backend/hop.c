@@ -43,13 +43,14 @@ struct hop {
     short fd_events;
     int open_step; /* 0 channel, 1 PTY, 2 shell or command */
 
-    unsigned timer, kick;
+    unsigned timer, kick, end;
     long long deadline;
     struct buf in; /* for the remote stdin */
     bool eof_wanted, eof_sent;
     bool hold;
     int status; /* -1 until the exit status or signal arrives */
     char signal[32];
+    bool failed; /* why is in msg */
 };
 
 static void hop_step(struct hop *h);
@@ -104,19 +105,35 @@ static void hop_release(struct hop *h)
     h->fd = -1;
 }
 
-/* The end: tell the owner last, since it may free h. */
+static long hop_end_cb(void *arg)
+{
+    struct hop *h = arg;
+
+    h->end = 0;
+    if (h->cb.closed != NULL)
+        h->cb.closed(h->cb.arg, h, h->status, h->failed ? h->msg : NULL);
+    return LOOP_STOP;
+}
+
+/*
+ * The end. The owner hears it from the loop, never from inside a hop
+ * function, so it may free h in its callback.
+ */
 static void hop_finish(struct hop *h, int status, const char *why)
 {
     char msg[1024];
 
+    if (h->end != 0)
+        return; /* told already */
     snprintf(msg, sizeof msg, "%s", why != NULL ? why : "");
     hop_release(h);
+    h->status = why != NULL ? -1 : status;
+    h->failed = why != NULL;
     if (why != NULL)
         hop_set(h, HOP_CLOSED, "%s", msg);
     else
         hop_set(h, HOP_CLOSED, "exit status %d", status);
-    if (h->cb.closed != NULL)
-        h->cb.closed(h->cb.arg, h, status, why != NULL ? msg : NULL);
+    h->end = loop_add_timer(h->loop, 0, hop_end_cb, h);
 }
 
 static void hop_fail(struct hop *h, const char *fmt, ...)
@@ -353,14 +370,14 @@ static void hop_step(struct hop *h)
         return;
     case HOP_AUTH:
         hop_auth(h);
-        return;
+        break;
     case HOP_OPENING:
         hop_opening(h);
-        return;
+        break;
     default:
-        return;
+        break;
     }
-    hop_watch(h);
+    hop_watch(h); /* after a host key answer it watched nothing */
 }
 
 /* ---- an open channel ---- */
@@ -551,6 +568,8 @@ void hop_free(struct hop *h)
 {
     if (h == NULL)
         return;
+    if (h->end != 0)
+        loop_del_timer(h->loop, h->end);
     hop_release(h);
     buf_free(&h->in);
     free(h->name);

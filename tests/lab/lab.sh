@@ -76,6 +76,14 @@ icinga_password_command = cat '$LAB_ICINGA_PASS'
 icinga_ca_file = $LAB_ICINGA_CA
 refresh = 10
 EOF
+        # Sessions: the hosts' addresses in Icinga are where their sshd
+        # listens; in loopback mode each has its own port.
+        if [ "$LAB_MODE" != netns ]; then
+            for n in 1 2 3; do
+                set -- $(lab_host $n)
+                printf '\n[ssh lab %s]\nport = %s\n' "$1" "$3"
+            done
+        fi
         # Lines from the other modules: NAME_conf prints them, or the
         # module sets LAB_CONF_<NAME> (upper case) when it is sourced.
         for m in $MODS; do
