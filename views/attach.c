@@ -34,8 +34,7 @@ struct attach {
     char why[1024];
 };
 
-/* "user@host:port" (host may be [v6]); returns 0 or -1. */
-static int attach_parse_to(const char *to, struct session_route *r)
+int attach_parse_to(const char *to, struct session_route *r)
 {
     const char *at = strrchr(to, '@'), *colon = strrchr(to, ':');
     const char *host = at != NULL ? at + 1 : to;

@@ -15,6 +15,9 @@ struct attach_options {
     const char *log_dir;     /* or NULL */
 };
 
+struct session_route;
+/* "USER@HOST:PORT" (HOST may be [v6]) into r; returns 0 or -1. */
+int attach_parse_to(const char *to, struct session_route *r);
 /* Run the session; returns the remote exit status, or 255 on a failure. */
 int attach_main(const struct attach_options *o);
 /* Say it is a demo, then become the user's shell. */
