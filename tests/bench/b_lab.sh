@@ -66,3 +66,24 @@ printf '  '; "$BENCH_BIN" parse "$OUT/fetch"
 printf '  Python json.load of the same bytes: '
 /usr/bin/time -f '%e s, peak RSS %M KB' /usr/bin/python3 -c \
     "import json; [json.load(open('$OUT/fetch/' + f)) for f in ('hosts.json', 'services.json')]" 2>&1
+
+# Time to a remote shell prompt on a vpc host, both ways in one run: mctop's
+# built-in session (a channel of the bastion connection it already has)
+# against ssh -J (a new bastion connection and a second process each time).
+# The login shell's own start-up on the lab host is in both figures; the
+# "sh -i" pair takes most of it out.
+name=prd-web-01
+if [ "$LAB_MODE" = netns ]; then
+    addr=${LAB_HOST_IPS%% *} port=$LAB_HOST_PORT
+else
+    addr=127.0.0.1 port=$LAB_HOST_PORT
+fi
+echo "  time to a remote shell prompt on $name, 10 opens each:"
+printf '    mctop built-in, login shell: '
+"$HOP_BENCH_BIN" builtin "$CONF" "$name" "$addr" "$port" root 10
+printf '    ssh -J, login shell:         '
+"$HOP_BENCH_BIN" openssh 10 -- ssh -F "$RUN/ssh/ssh_config" -tt "$name"
+printf '    mctop built-in, sh -i:       '
+"$HOP_BENCH_BIN" builtin "$CONF" "$name" "$addr" "$port" root 10 'exec sh -i'
+printf '    ssh -J, sh -i:               '
+"$HOP_BENCH_BIN" openssh 10 -- ssh -F "$RUN/ssh/ssh_config" -tt "$name" 'exec sh -i'

@@ -32,7 +32,7 @@ struct hb {
     struct bastion *b;
     struct hop *h;
     struct buf out;
-    double t0, prompt;
+    double t0, opened, prompt;
     int status;
     bool closed, forward_failed;
     char why[1024];
@@ -61,6 +61,12 @@ static void hb_changed(void *arg, struct bastion *b)
         loop_stop(hb->loop);
     else if (hb->h != NULL && bastion_state(b) != BASTION_READY)
         hop_transport_error(hb->h, bastion_message(b));
+}
+
+static void hb_open(void *arg, struct hop *h)
+{
+    (void)h;
+    ((struct hb *)arg)->opened = hb_now();
 }
 
 static void hb_data(void *arg, struct hop *h, const char *p, size_t n,
@@ -106,11 +112,11 @@ static int hb_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void hb_report(double *ms, int n)
+static void hb_report(double *ms, int n, const char *end)
 {
     qsort(ms, (size_t)n, sizeof *ms, hb_cmp);
-    printf("median %.0f ms, p95 %.0f ms, min %.0f ms (%d opens)\n",
-           ms[n / 2], ms[(n * 95 + 99) / 100 - 1], ms[0], n);
+    printf("median %.0f ms, p95 %.0f ms, min %.0f ms%s", ms[n / 2],
+           ms[(n * 95 + 99) / 100 - 1], ms[0], end);
 }
 
 static int hb_builtin(int argc, char **argv)
@@ -120,10 +126,10 @@ static int hb_builtin(int argc, char **argv)
     const struct mc_site_config *s;
     struct hb hb = { 0 };
     struct bastion_cb bcb = { hb_changed, NULL, &hb };
-    struct hop_cb cb = { NULL, NULL, hb_data, hb_closed, &hb };
+    struct hop_cb cb = { NULL, hb_open, hb_data, hb_closed, &hb };
     ssh_key key = NULL;
     int n, port;
-    double *ms;
+    double *ms, *open_ms;
 
     if (argc != 8 && argc != 9)
         return 2;
@@ -155,6 +161,7 @@ static int hb_builtin(int argc, char **argv)
         return 1;
     }
     ms = calloc((size_t)n, sizeof *ms);
+    open_ms = calloc((size_t)n, sizeof *open_ms);
     for (int i = 0; i < n; i++) {
         struct bastion_forward_cb fcb = { NULL, hb_fwd_done, &hb };
         struct hop_config hc = { argv[3], argv[4],          port,
@@ -181,9 +188,12 @@ static int hb_builtin(int argc, char **argv)
             return 1;
         }
         ms[i] = hb.prompt - hb.t0;
+        open_ms[i] = hb.opened - hb.t0;
     }
-    hb_report(ms, n);
+    hb_report(ms, n, " (");
+    hb_report(open_ms, n, " of it to the shell started)\n");
     free(ms);
+    free(open_ms);
     ssh_key_free(key);
     buf_free(&hb.out);
     bastion_free(hb.b);
@@ -250,7 +260,7 @@ static int hb_openssh(int argc, char **argv)
         if (ms[i] < 0)
             return 1;
     }
-    hb_report(ms, n);
+    hb_report(ms, n, "\n");
     free(ms);
     return 0;
 }
