@@ -103,25 +103,36 @@ static void put_value(struct buf *b, const char *v, bool tokens)
     buf_putc(b, '"');
 }
 
+/* The bastion's settings that go into the file. */
+static int check_jump(const struct mc_site_config *s, struct mc_err *err)
+{
+    if (s->direct)
+        return 0;
+    if (check_bastion(s, err) < 0)
+        return -1;
+    if (s->bastion_user != NULL &&
+        check_user(s, "bastion_user", s->bastion_user, err) < 0)
+        return -1;
+    if (s->identity_file != NULL &&
+        check_value(s, "identity_file", s->identity_file, NULL, err) < 0)
+        return -1;
+    if (s->known_hosts != NULL &&
+        check_value(s, "known_hosts", s->known_hosts, NULL, err) < 0)
+        return -1;
+    return 0;
+}
+
 static int config_text(const struct mc_site_config *s, const char *ssh_dir,
                        struct buf *b, struct mc_err *err)
 {
     if (check_value(s, "the ssh directory", ssh_dir, "*?[", err) < 0 ||
-        check_bastion(s, err) < 0)
+        check_jump(s, err) < 0)
         return -1;
     buf_printf(b,
                "# Written by mctop for the sessions of site %s (rewritten "
                "each time).\n",
                s->name);
     if (!s->direct) {
-        if ((s->bastion_user != NULL &&
-             check_user(s, "bastion_user", s->bastion_user, err) < 0) ||
-            (s->identity_file != NULL &&
-             check_value(s, "identity_file", s->identity_file, NULL, err) <
-                 0) ||
-            (s->known_hosts != NULL &&
-             check_value(s, "known_hosts", s->known_hosts, NULL, err) < 0))
-            return -1;
         /* Named as ssh -J names it, so ~/.ssh/config's Host blocks for
          * the bastion apply after these. */
         buf_printf(b, "Host %s\n", s->bastion);

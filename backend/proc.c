@@ -119,7 +119,7 @@ static void proc_take_terminal(const struct proc *p)
 {
     sigset_t ttou, old;
 
-    if (p->tty_pgrp < 0)
+    if (p->tty_pgrp <= 0)
         return;
     /* Not the foreground group now: SIGTTOU would stop mctop. */
     sigemptyset(&ttou);
@@ -135,8 +135,12 @@ static void proc_take_terminal(const struct proc *p)
 /* Collect its status if it ended; a stopped TERMINAL child is continued. */
 static void proc_reap(struct proc *p)
 {
-    int st = 0, opts = WNOHANG | (p->io == PROC_TERMINAL ? WUNTRACED : 0);
+    int st = 0, opts = WNOHANG;
     pid_t r;
+
+    /* Stops matter only for a child that has the terminal. */
+    if (p->io == PROC_TERMINAL && p->tty_pgrp > 0)
+        opts |= WUNTRACED;
 
     do
         r = waitpid(p->pid, &st, opts);

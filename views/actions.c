@@ -3,8 +3,8 @@
 
 #include <stddef.h>
 
-const char *const actions_keytables[] = { "global", "list", "hosts", "alerts",
-                                          NULL };
+const char *const actions_keytables[] = { "global", "list", "hosts",
+                                          "alerts", "run",  NULL };
 
 const struct keymap_action actions_table[] = {
     { "quit", ACT_QUIT, "Quit mctop" },
@@ -16,6 +16,7 @@ const struct keymap_action actions_table[] = {
     { "suspend", ACT_SUSPEND, "Suspend mctop (resume with fg)" },
     { "view-hosts", ACT_VIEW_HOSTS, "Show the hosts view" },
     { "view-alerts", ACT_VIEW_ALERTS, "Show the alerts view" },
+    { "view-run", ACT_VIEW_RUN, "Show the run view (output of :run)" },
     { "view-next", ACT_VIEW_NEXT, "Next view" },
     { "view-prev", ACT_VIEW_PREV, "Previous view" },
     { "cursor-up", ACT_UP, "Move up" },
@@ -49,5 +50,7 @@ const struct keymap_action actions_table[] = {
     { "toggle-soft", ACT_TOGGLE_SOFT, "Show or hide soft problems" },
     { "toggle-problems", ACT_TOGGLE_PROBLEMS,
       "Show only hosts with problems, or all hosts" },
+    { "run-cancel", ACT_RUN_CANCEL,
+      "Cancel the :run: stop its running and queued hosts" },
     { NULL, 0, NULL },
 };

@@ -16,6 +16,7 @@ enum action {
     ACT_SUSPEND,
     ACT_VIEW_HOSTS,
     ACT_VIEW_ALERTS,
+    ACT_VIEW_RUN,
     ACT_VIEW_NEXT,
     ACT_VIEW_PREV,
     /* lists */
@@ -49,12 +50,14 @@ enum action {
     ACT_TOGGLE_SOFT,
     /* hosts */
     ACT_TOGGLE_PROBLEMS,
+    /* run */
+    ACT_RUN_CANCEL,
     ACT_COUNT
 };
 
 /* Keymap tables: a key is looked up in the view's table, then list, then
  * global. */
-enum keytable { KT_GLOBAL, KT_LIST, KT_HOSTS, KT_ALERTS, KT_COUNT };
+enum keytable { KT_GLOBAL, KT_LIST, KT_HOSTS, KT_ALERTS, KT_RUN, KT_COUNT };
 
 extern const struct keymap_action actions_table[];
 extern const char *const actions_keytables[];

@@ -19,6 +19,7 @@
 #include "tui/screen.h"
 #include "views/actions.h"
 #include "views/bars.h"
+#include "views/run.h"
 
 #define APP_MIN_COLS 60
 #define APP_MIN_ROWS 10
@@ -28,6 +29,7 @@
 static const struct view_ops *const app_view_ops[VIEW_COUNT] = {
     [VIEW_HOSTS] = &hosts_view_ops,
     [VIEW_ALERTS] = &alerts_view_ops,
+    [VIEW_RUN] = &run_view_ops,
 };
 
 void app_init(struct app *app, struct loop *loop, struct site **sites,
@@ -130,6 +132,22 @@ void app_switch_view(struct app *app, int id)
     app->back[app->nback++] = app->cur;
     app->cur = id;
     app->dirty = true;
+}
+
+bool app_view_shown(const struct app *app, int id)
+{
+    return id != VIEW_RUN || app->cur == VIEW_RUN || run_view_has_run(app);
+}
+
+/* The next view shown in direction dir (+1 or -1). */
+static int app_view_step(const struct app *app, int dir)
+{
+    int id = app->cur;
+
+    do
+        id = (id + dir + VIEW_COUNT) % VIEW_COUNT;
+    while (!app_view_shown(app, id));
+    return id;
 }
 
 const char *app_key_for(const struct app *app, int table, int action, char *buf,
@@ -247,11 +265,14 @@ static void app_global_action(struct app *app, int action)
     case ACT_VIEW_ALERTS:
         app_switch_view(app, VIEW_ALERTS);
         break;
+    case ACT_VIEW_RUN:
+        app_switch_view(app, VIEW_RUN);
+        break;
     case ACT_VIEW_NEXT:
-        app_switch_view(app, (app->cur + 1) % VIEW_COUNT);
+        app_switch_view(app, app_view_step(app, 1));
         break;
     case ACT_VIEW_PREV:
-        app_switch_view(app, (app->cur + VIEW_COUNT - 1) % VIEW_COUNT);
+        app_switch_view(app, app_view_step(app, -1));
         break;
     default:
         break;
@@ -324,6 +345,7 @@ static void app_dialog_key(struct app *app, int key)
         app->dialog_cb(app, d, r, app->dialog_arg);
     dialog_free(d);
     app_ssh_dialog_closed(app); /* a session's host key may wait */
+    run_view_ask_pending(app);  /* and so may a :run host's */
 }
 
 static void app_key(struct app *app, const struct tui_key *k)
@@ -524,6 +546,7 @@ static long app_tick(void *arg)
     for (size_t i = 0; i < app->nsites; i++)
         triage_check(app->sites[i]->triage); /* pending actions time out */
     app_ssh_tick(app);
+    run_view_ask_pending(app); /* a question held back by a prompt or form */
     app->dirty = true;
     return 1000;
 }

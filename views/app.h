@@ -24,7 +24,7 @@ struct session;
 struct shell;
 struct proc;
 
-enum view_id { VIEW_HOSTS, VIEW_ALERTS, VIEW_COUNT };
+enum view_id { VIEW_HOSTS, VIEW_ALERTS, VIEW_RUN, VIEW_COUNT };
 
 enum app_mode {
     MODE_NORMAL,
@@ -124,6 +124,8 @@ void app_open_dialog(struct app *app, struct dialog *d, app_dialog_cb cb,
                      void *arg);
 void app_open_form(struct app *app, struct form *fm, app_form_cb cb, void *arg);
 void app_switch_view(struct app *app, int id);
+/* In the tab bar and the Tab cycle (the run view only once there is a run). */
+bool app_view_shown(const struct app *app, int id);
 /* Run a ":" command line; returns 0 or -1 (message shown). */
 int app_command(struct app *app, const char *line);
 /* The first key bound to action in a table chain, as a name ("" if none). */

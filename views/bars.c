@@ -151,6 +151,8 @@ void bars_draw_tabs(struct app *app)
 
     draw_fill(1, 0, app->cols, ROLE_TAB);
     for (int i = 0; i < VIEW_COUNT; i++) {
+        if (!app_view_shown(app, i))
+            continue;
         bars_tab_width(app, i, buf, sizeof buf);
         x += draw_text(1, x, app->cols - x,
                        i == app->cur ? ROLE_TAB_ACTIVE : ROLE_TAB, buf);
@@ -174,7 +176,11 @@ int bars_tab_at(const struct app *app, int y, int x)
     if (y != 1)
         return -1;
     for (int i = 0; i < VIEW_COUNT; i++) {
-        int w = bars_tab_width(app, i, buf, sizeof buf);
+        int w;
+
+        if (!app_view_shown(app, i))
+            continue;
+        w = bars_tab_width(app, i, buf, sizeof buf);
 
         if (x >= x0 && x < x0 + w)
             return i;
@@ -251,6 +257,7 @@ static const struct bars_hint bars_hints[] = {
     { KT_HOSTS, ACT_TOGGLE_PROBLEMS, "Problems" },
     { KT_ALERTS, ACT_TOGGLE_HANDLED, "Handled" },
     { KT_ALERTS, ACT_TOGGLE_SOFT, "Soft" },
+    { KT_RUN, ACT_RUN_CANCEL, "Cancel" },
     { KT_GLOBAL, ACT_QUIT, "Quit" },
 };
 

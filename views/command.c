@@ -9,6 +9,7 @@
 #include "backend/xalloc.h"
 #include "tui/screen.h"
 #include "views/app.h"
+#include "views/run.h"
 
 struct command {
     const char *name;
@@ -130,6 +131,11 @@ static int command_reconnect(struct app *app, const char *arg)
     return 0;
 }
 
+static int command_run(struct app *app, const char *arg)
+{
+    return run_view_command(app, arg);
+}
+
 static const char *const *command_sort_args(struct app *app)
 {
     struct view *v = &app->views[app->cur];
@@ -163,6 +169,7 @@ static const struct command commands[] = {
     { "q", command_quit, NULL },
     { "quit", command_quit, NULL },
     { "reconnect", command_reconnect, NULL },
+    { "run", command_run, NULL },
     { "sort", command_sort, command_sort_args },
     { "theme", command_theme, command_theme_args },
 };

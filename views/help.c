@@ -8,10 +8,9 @@
 #include "views/app.h"
 
 static const char *const help_table_titles[KT_COUNT] = {
-    [KT_GLOBAL] = "Everywhere",
-    [KT_LIST] = "Lists",
-    [KT_HOSTS] = "Hosts view",
-    [KT_ALERTS] = "Alerts view",
+    [KT_GLOBAL] = "Everywhere", [KT_LIST] = "Lists",
+    [KT_HOSTS] = "Hosts view",  [KT_ALERTS] = "Alerts view",
+    [KT_RUN] = "Run view",
 };
 
 static const char *const help_commands[] = {
@@ -22,6 +21,7 @@ static const char *const help_commands[] = {
     ":mouse on|off          mouse support",
     ":dismiss               forget the failed actions",
     ":reconnect             connect to the bastions again now",
+    ":run COMMAND           run it on the marked hosts, output per host",
     ":help                  this help",
     ":quit, :q              quit",
     NULL,
