@@ -90,7 +90,8 @@ $(UNIT_BIN): $(UNIT_OBJ) $(LIB_OBJ)
 # --- set-up: as root install what is missing, otherwise say what to install
 DEPS_BUILD := gcc make pkg-config libncurses-dev libssh-dev \
               libcurl4-openssl-dev libcjson-dev libinih-dev
-DEPS_CHECK := $(DEPS_BUILD) check tmux valgrind mandoc ncurses-term clang-format
+DEPS_CHECK := $(DEPS_BUILD) check tmux valgrind mandoc ncurses-term clang-format \
+  openssh-client
 deps-build:
 	@sh tests/deps.sh $(DEPS_BUILD)
 # The lab's packages (Cacti needs MariaDB running while it installs) are

@@ -44,7 +44,6 @@ struct proc {
     bool reported; /* exited was called */
     bool detached; /* proc_free'd while running: only waits to be reaped */
     int status;
-    pid_t tty_pgrp;    /* TERMINAL: the foreground group to restore, or -1 */
     long long kill_at; /* detached: when SIGHUP turns into SIGKILL */
 };
 
@@ -58,7 +57,6 @@ struct proc_plan {
     enum proc_io io;
     int fds[3];    /* to become its 0, 1, 2 (PIPES, PTY); -1: inherited */
     int report[2]; /* the report pipe: the child writes why exec failed */
-    bool on_tty;   /* TERMINAL: stdin is a tty to hand over */
 };
 
 /* Why the child did not exec, sent through the report pipe. */
@@ -114,45 +112,21 @@ static void proc_unlink(struct proc *p)
     p->prev = p->next = NULL;
 }
 
-/* Give the terminal back to the group that had it when the child began. */
-static void proc_take_terminal(const struct proc *p)
-{
-    sigset_t ttou, old;
-
-    if (p->tty_pgrp <= 0)
-        return;
-    /* Not the foreground group now: SIGTTOU would stop mctop. */
-    sigemptyset(&ttou);
-    sigaddset(&ttou, SIGTTOU);
-    pthread_sigmask(SIG_BLOCK, &ttou, &old);
-    if (tcsetpgrp(STDIN_FILENO, p->tty_pgrp) < 0)
-        tcsetpgrp(STDIN_FILENO, getpgrp());
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-}
-
 /* ---- reaping ---- */
 
-/* Collect its status if it ended; a stopped TERMINAL child is continued. */
+/* Collect its status if it ended. */
 static void proc_reap(struct proc *p)
 {
-    int st = 0, opts = WNOHANG;
+    int st = 0;
     pid_t r;
 
-    /* Stops matter only for a child that has the terminal. */
-    if (p->io == PROC_TERMINAL && p->tty_pgrp > 0)
-        opts |= WUNTRACED;
-
     do
-        r = waitpid(p->pid, &st, opts);
+        r = waitpid(p->pid, &st, WNOHANG);
     while (r < 0 && errno == EINTR);
     if (r == 0)
         return;
     if (r < 0) {
         p->status = -1; /* ECHILD: waited for elsewhere, or SIGCHLD ignored */
-    } else if (WIFSTOPPED(st)) {
-        /* It cannot be put in the background from a console. */
-        kill(-p->pid, SIGCONT);
-        return;
     } else if (WIFEXITED(st)) {
         p->status = WEXITSTATUS(st);
     } else if (WIFSIGNALED(st)) {
@@ -161,8 +135,6 @@ static void proc_reap(struct proc *p)
         return;
     }
     p->reaped = true;
-    if (p->io == PROC_TERMINAL)
-        proc_take_terminal(p);
 }
 
 static bool proc_done(const struct proc *p)
@@ -415,9 +387,6 @@ static void proc_child(const struct proc_plan *c)
     } else if (setpgid(0, 0) < 0) {
         proc_child_fail(report, STEP_PGRP);
     }
-    if (c->io == PROC_TERMINAL && c->on_tty &&
-        tcsetpgrp(STDIN_FILENO, getpid()) < 0)
-        proc_child_fail(report, STEP_PGRP);
     for (i = 0; i < 3; i++)
         if (fds[i] >= 0 && dup2(fds[i], i) < 0)
             proc_child_fail(report, STEP_DUP);
@@ -520,8 +489,6 @@ static int proc_open_io(struct proc *p, int cols, int rows,
         plan->fds[1] = plan->fds[2] = plan->fds[0];
         return 0;
     }
-    if (p->io == PROC_TERMINAL)
-        return 0;
     if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 ||
         pipe2(er, O_CLOEXEC) < 0) {
         int e = errno;
@@ -576,8 +543,6 @@ static int proc_fork(struct proc *p, struct proc_plan *plan, char *err,
         return 0; /* end of file: exec closed the pipe */
     while (waitpid(p->pid, &st, 0) < 0 && errno == EINTR)
         ;
-    if (p->io == PROC_TERMINAL)
-        proc_take_terminal(p);
     if (msg[0] == STEP_EXEC)
         proc_errf(err, errsz, "cannot run %s: %s", prog, strerror(msg[1]));
     else
@@ -599,8 +564,7 @@ struct proc *proc_spawn(struct loop *loop, const struct proc_spec *spec,
                         .io = spec->io,
                         .in_fd = -1,
                         .out_fd = -1,
-                        .err_fd = -1,
-                        .tty_pgrp = -1 };
+                        .err_fd = -1 };
     struct proc *p = &tmp;
     const char *prog;
     int rc = -1;
@@ -624,9 +588,6 @@ struct proc *proc_spawn(struct loop *loop, const struct proc_spec *spec,
         proc_errf(err, errsz, "cannot run %s: %s", prog, strerror(errno));
         goto out;
     }
-    if (p->io == PROC_TERMINAL && isatty(STDIN_FILENO))
-        p->tty_pgrp = tcgetpgrp(STDIN_FILENO);
-    plan.on_tty = p->tty_pgrp > 0;
     rc = proc_fork(p, &plan, err, errsz);
 out:
     proc_close(&plan.report[0]);
@@ -659,7 +620,7 @@ void proc_write(struct proc *p, const void *buf, size_t n)
 {
     int fd = p->io == PROC_PTY ? p->out_fd : p->in_fd;
 
-    if (fd < 0 || p->close_in || p->io == PROC_TERMINAL || n == 0)
+    if (fd < 0 || p->close_in || n == 0)
         return;
     buf_append(&p->in, buf, n);
     proc_flush(p);

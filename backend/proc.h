@@ -1,8 +1,8 @@
 /*
  * Local child processes on the event loop: started from an argv (never a
- * shell string), on pipes, on a new pseudo-terminal, or on mctop's own
- * terminal; output arrives as events and the exit status is reaped through
- * SIGCHLD delivered by the loop.
+ * shell string), on pipes or on a new pseudo-terminal; output arrives as
+ * events and the exit status is reaped through SIGCHLD delivered by the
+ * loop.
  *
  * The module owns SIGCHLD on the loop (it adds the loop's handler the first
  * time a child starts) and only ever waits for its own children, so code
@@ -22,11 +22,8 @@ struct proc;
 enum proc_io {
     PROC_PIPES,   /* stdin a pipe (proc_write), stdout and stderr read
                      separately */
-    PROC_PTY,     /* a new pty of cols x rows: the child's stdin/out/err,
-                     its controlling tty */
-    PROC_TERMINAL /* mctop's terminal: the child becomes the foreground
-                     process group until it exits (the caller must not read
-                     the terminal meanwhile) */
+    PROC_PTY    /* a new pty of cols x rows: the child's stdin/out/err,
+                   its controlling tty */
 };
 
 struct proc_spec {

@@ -35,7 +35,10 @@ const char *app_runtime_dir(struct app *app, struct mc_err *err)
 
     if (app->runtime_dir[0] != '\0')
         return app->runtime_dir;
-    if (base == NULL || base[0] != '/' || strlen(base) > 60)
+    /* ssh puts the -F path into a shell command unquoted: plain names. */
+    if (base == NULL || base[0] != '/' || strlen(base) > 60 ||
+        base[strspn(base, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                          "0123456789/._+,:@=-")] != '\0')
         base = "/tmp";
     snprintf(app->runtime_dir, sizeof app->runtime_dir, "%s/mctop-ssh.XXXXXX",
              base);
