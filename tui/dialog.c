@@ -105,6 +105,8 @@ static enum dialog_result dialog_confirm_key(struct dialog *d, int key)
     default:
         break;
     }
+    if (d->arrows_only)
+        return DIALOG_CONTINUE;
     for (size_t i = 0; i < d->nitems; i++) {
         if (key < 0x80 &&
             strncasecmp(d->items[i], (char[]){ (char)key, 0 }, 1) == 0) {

@@ -26,6 +26,7 @@ struct dialog {
     size_t sel;
     size_t top;
     struct lineedit edit; /* prompt */
+    bool arrows_only;     /* confirm: no y/n or letter answers (host keys) */
 };
 
 /* A question with buttons (default "Yes", "No"); sel is the default one. */

@@ -19,6 +19,7 @@
 #include "tui/screen.h"
 #include "views/actions.h"
 #include "views/bars.h"
+#include "views/hostkey.h"
 #include "views/run.h"
 
 #define APP_MIN_COLS 60
@@ -464,10 +465,8 @@ static void app_next_hostkey(struct app *app);
 static void app_hostkey_answered(struct app *app, struct dialog *d,
                                  enum dialog_result r, void *arg)
 {
-    static const int answers[] = { BASTION_ACCEPT_ONCE, BASTION_ACCEPT_SAVE,
-                                   BASTION_REJECT };
     struct site *s = arg;
-    int a = r == DIALOG_OK && d->sel < 3 ? answers[d->sel] : BASTION_REJECT;
+    enum bastion_answer a = hostkey_answer(d, r);
 
     site_answer_hostkey(s, a);
     app_message(app, a == BASTION_REJECT ? MSG_WARN : MSG_INFO,
@@ -481,21 +480,10 @@ static void app_hostkey_answered(struct app *app, struct dialog *d,
 static void app_ask_hostkey(struct app *app, struct site *s,
                             const struct bastion_hostkey *k)
 {
-    static const char *const buttons[] = { "Accept once", "Save and accept",
-                                           "Reject" };
-    char msg[1024];
+    char who[128];
 
-    snprintf(msg, sizeof msg,
-             "The bastion of site %s presents a host key that is not in\n"
-             "%s:\n\n"
-             "    %s port %d\n"
-             "    %s %s\n\n"
-             "Accept it only if you can confirm this fingerprint.",
-             s->name,
-             k->known_hosts[0] != '\0' ? k->known_hosts
-                                       : "the known hosts file",
-             k->host, k->port, k->type, k->fingerprint);
-    app_open_dialog(app, dialog_confirm("Unknown host key", msg, buttons, 3, 2),
+    snprintf(who, sizeof who, "The bastion of site %s", s->name);
+    app_open_dialog(app, hostkey_dialog("Unknown host key", who, k, ""),
                     app_hostkey_answered, s);
 }
 

@@ -24,6 +24,7 @@
 #include "tui/screen.h"
 #include "views/app.h"
 #include "views/format.h"
+#include "views/hostkey.h"
 #include "views/shell.h"
 
 static const struct session_cb app_ssh_cb;
@@ -117,9 +118,7 @@ static void app_ssh_takeover(struct app *app)
 static void app_ssh_key_answered(struct app *app, struct dialog *d,
                                  enum dialog_result r, void *arg)
 {
-    static const int answers[] = { BASTION_ACCEPT_ONCE, BASTION_ACCEPT_SAVE,
-                                   BASTION_REJECT };
-    int a = r == DIALOG_OK && d->sel < 3 ? answers[d->sel] : BASTION_REJECT;
+    enum bastion_answer a = hostkey_answer(d, r);
 
     (void)arg;
     if (app->sess == NULL)
@@ -130,23 +129,12 @@ static void app_ssh_key_answered(struct app *app, struct dialog *d,
 
 static void app_ssh_ask_key(struct app *app)
 {
-    static const char *const buttons[] = { "Accept once", "Save and accept",
-                                           "Reject" };
-    const struct bastion_hostkey *k = &app->sess_key;
-    char msg[1600];
+    char who[300];
 
     app->sess_key_pending = false;
-    snprintf(msg, sizeof msg,
-             "Host %s presents a host key that is not in\n"
-             "%s:\n\n"
-             "    %s port %d\n"
-             "    %s %s\n\n"
-             "Accept it only if you can confirm this fingerprint.",
-             app->sess_host,
-             k->known_hosts[0] != '\0' ? k->known_hosts
-                                       : "the known hosts file",
-             k->host, k->port, k->type, k->fingerprint);
-    app_open_dialog(app, dialog_confirm("Unknown host key", msg, buttons, 3, 2),
+    snprintf(who, sizeof who, "Host %s", app->sess_host);
+    app_open_dialog(app,
+                    hostkey_dialog("Unknown host key", who, &app->sess_key, ""),
                     app_ssh_key_answered, NULL);
 }
 

@@ -24,6 +24,7 @@
 #include "views/app.h"
 #include "views/filter.h"
 #include "views/format.h"
+#include "views/hostkey.h"
 #include "views/listview.h"
 
 #define RUN_VIEW_WAKE_MS  100  /* new output is drawn at most this often */
@@ -978,46 +979,32 @@ static void run_view_on_done(void *arg, struct run *r)
 static void run_view_key_answered(struct app *app, struct dialog *d,
                                   enum dialog_result r, void *arg)
 {
-    static const int answers[] = { BASTION_ACCEPT_ONCE, BASTION_ACCEPT_SAVE,
-                                   BASTION_REJECT };
     struct run_view *v = arg;
-    int a = r == DIALOG_OK && d->sel < 3 ? answers[d->sel] : BASTION_REJECT;
+    enum bastion_answer a = hostkey_answer(d, r);
 
     /* The run may have been cancelled or replaced meanwhile. */
     if (v->run != NULL && v->asking_gen == v->gen)
-        run_answer_hostkey(v->run, v->asking, (enum bastion_answer)a);
+        run_answer_hostkey(v->run, v->asking, a);
     run_view_touch(v);
     run_view_ask_pending(app);
 }
 
 static void run_view_ask(struct run_view *v, size_t i)
 {
-    static const char *const buttons[] = { "Accept once", "Save and accept",
-                                           "Reject" };
     const struct run_host *h = run_host(v->run, i);
-    const struct bastion_hostkey *k = h->key;
     size_t more = 0;
-    char msg[1800], tail[96] = "";
+    char who[300], tail[96] = "";
 
     for (size_t j = 0; j < run_count(v->run); j++)
         more += j != i && run_host(v->run, j)->key != NULL;
     if (more > 0)
         snprintf(tail, sizeof tail, "\n(%zu more host%s of the run wait%s.)",
                  more, more == 1 ? "" : "s", more == 1 ? "s" : "");
-    snprintf(msg, sizeof msg,
-             "Host %s presents a host key that is not in\n"
-             "%s:\n\n"
-             "    %s port %d\n"
-             "    %s %s\n\n"
-             "Accept it only if you can confirm this fingerprint.%s",
-             h->host,
-             k->known_hosts[0] != '\0' ? k->known_hosts
-                                       : "the known hosts file",
-             k->host, k->port, k->type, k->fingerprint, tail);
+    snprintf(who, sizeof who, "Host %s", h->host);
     v->asking = i;
     v->asking_gen = v->gen;
     app_open_dialog(
-        v->app, dialog_confirm("Unknown host key (:run)", msg, buttons, 3, 2),
+        v->app, hostkey_dialog("Unknown host key (:run)", who, h->key, tail),
         run_view_key_answered, v);
 }
 

@@ -15,7 +15,7 @@ m_start "$(m_conf "known_hosts = $kh")"
 m_wait 'Unknown host key' 20
 m_expect "$fp"
 m_expect "$LAB_BASTION_IP port $LAB_BASTION_PORT"
-m_key r
+m_key Enter # Reject is the default; letters do not answer
 m_wait 'lab ○ failed: the host key was rejected' 10
 [ -s "$kh" ] && fail "a rejected key was saved"
 ok "unknown key: the dialog shows $fp; Reject leaves known_hosts empty"
@@ -23,7 +23,7 @@ ok "unknown key: the dialog shows $fp; Reject leaves known_hosts empty"
 # unknown: save and accept
 m_start "$(m_conf "known_hosts = $kh")"
 m_wait 'Unknown host key' 20
-m_key s
+m_key Left Enter # Save and accept
 m_wait ' lab ● live' 30
 m_wait '1 Hosts 2[0-9] ' 30
 line=$(cat "$kh")

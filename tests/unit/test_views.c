@@ -4,8 +4,10 @@
 #include <string.h>
 
 #include "backend/trend.h"
+#include "tui/keys.h"
 #include "views/filter.h"
 #include "views/format.h"
+#include "views/hostkey.h"
 
 START_TEST(test_filter_modes)
 {
@@ -95,6 +97,38 @@ START_TEST(test_trend_ring)
 }
 END_TEST
 
+/* Only the arrows and Enter answer; Reject is the default. */
+START_TEST(test_hostkey_dialog)
+{
+    struct bastion_hostkey k = { .host = "10.77.0.12",
+                                 .port = 22,
+                                 .type = "ssh-ed25519",
+                                 .fingerprint = "SHA256:abc",
+                                 .known_hosts = "/k/known_hosts" };
+    struct dialog *d =
+        hostkey_dialog("Unknown host key", "Host tst-app-01", &k, "");
+    enum dialog_result r;
+
+    ck_assert_ptr_nonnull(strstr(d->message, "Host tst-app-01 presents"));
+    ck_assert_ptr_nonnull(strstr(d->message, "/k/known_hosts"));
+    ck_assert_ptr_nonnull(strstr(d->message, "10.77.0.12 port 22"));
+    ck_assert_ptr_nonnull(strstr(d->message, "ssh-ed25519 SHA256:abc"));
+    for (const char *c = "sayoSAYO"; *c != '\0'; c++)
+        ck_assert_int_eq(dialog_key(d, *c), DIALOG_CONTINUE);
+    ck_assert_uint_eq(d->sel, 2);
+    r = dialog_key(d, TK_ENTER);
+    ck_assert_int_eq(hostkey_answer(d, r), BASTION_REJECT);
+    dialog_key(d, TK_LEFT);
+    ck_assert_int_eq(hostkey_answer(d, dialog_key(d, TK_ENTER)),
+                     BASTION_ACCEPT_SAVE);
+    dialog_key(d, TK_LEFT);
+    ck_assert_int_eq(hostkey_answer(d, dialog_key(d, TK_ENTER)),
+                     BASTION_ACCEPT_ONCE);
+    ck_assert_int_eq(hostkey_answer(d, dialog_key(d, TK_ESC)), BASTION_REJECT);
+    dialog_free(d);
+}
+END_TEST
+
 Suite *views_suite(void)
 {
     Suite *s = suite_create("views");
@@ -103,6 +137,7 @@ Suite *views_suite(void)
     tcase_add_test(tc, test_filter_modes);
     tcase_add_test(tc, test_format_values);
     tcase_add_test(tc, test_trend_ring);
+    tcase_add_test(tc, test_hostkey_dialog);
     suite_add_tcase(s, tc);
     return s;
 }
