@@ -50,7 +50,7 @@ static void usage(FILE *f)
           "      --no-mouse        leave the mouse to the terminal\n"
           "      --view VIEW       start in the hosts or the alerts view\n"
           "      --readonly        disable every action on monitored "
-          "objects\n"
+          "objects, and :run\n"
           "      --demo            run on the built-in demo site\n"
           "      --seed N          demo: make the site reproducible\n"
           "      --demo-scale N    demo: number of hosts (default 60)\n"
