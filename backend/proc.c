@@ -560,11 +560,9 @@ struct proc *proc_spawn(struct loop *loop, const struct proc_spec *spec,
                               .report = { -1, -1 } };
     /* On the stack until it runs: a child that fails to exec holds no
      * heap block of it (leak checkers look at that child too). */
-    struct proc tmp = { .loop = loop,
-                        .io = spec->io,
-                        .in_fd = -1,
-                        .out_fd = -1,
-                        .err_fd = -1 };
+    struct proc tmp = {
+        .loop = loop, .io = spec->io, .in_fd = -1, .out_fd = -1, .err_fd = -1
+    };
     struct proc *p = &tmp;
     const char *prog;
     int rc = -1;

@@ -20,8 +20,8 @@ struct loop;
 struct proc;
 
 enum proc_io {
-    PROC_PIPES,   /* stdin a pipe (proc_write), stdout and stderr read
-                     separately */
+    PROC_PIPES, /* stdin a pipe (proc_write), stdout and stderr read
+                   separately */
     PROC_PTY    /* a new pty of cols x rows: the child's stdin/out/err,
                    its controlling tty */
 };
