@@ -29,9 +29,12 @@ wait_for 'HOST▼'
 key d
 first=$(rows | sed -n '1p')
 mouse 65 20 10                               # wheel down
-wait_for '.'                                 # let it draw
-sleep 0.2
-[ "$(rows | sed -n '1p')" != "$first" ] || fail "the wheel did not scroll"
+i=0                                          # until it draws (5 s)
+while [ "$(rows | sed -n '1p')" = "$first" ]; do
+    i=$((i + 1))
+    [ $i -lt 100 ] || fail "the wheel did not scroll"
+    sleep 0.05
+done
 expect_not '^ Detail'
 click 20 5                                   # a double click opens the pane
 click 20 5
