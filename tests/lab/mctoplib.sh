@@ -66,6 +66,10 @@ m_wait() {
 m_expect() {
     m_screen | grep -Eq -- "$1" || { m_screen; fail "expected /$1/ on mctop's screen"; }
 }
+# m_expect_text TEXT: the screen shows TEXT as it is (a fingerprint has '+').
+m_expect_text() {
+    m_screen | grep -Fq -- "$1" || { m_screen; fail "expected '$1' on mctop's screen"; }
+}
 
 # The rows of the table (lines 4 .. height-3).
 m_rows() { m_screen | sed -n '4,37p'; }

@@ -13,7 +13,7 @@ fp=$(ssh-keygen -lf "$LAB_SSH_DIR/hostkeys/bastion.pub" | awk '{ print $2 }')
 : > "$kh"
 m_start "$(m_conf "known_hosts = $kh")"
 m_wait 'Unknown host key' 20
-m_expect "$fp"
+m_expect_text "$fp"
 m_expect "$LAB_BASTION_IP port $LAB_BASTION_PORT"
 m_key Enter # Reject is the default; letters do not answer
 m_wait 'lab ○ failed: the host key was rejected' 10
@@ -31,7 +31,7 @@ case $line in
 "[$LAB_BASTION_IP]:$LAB_BASTION_PORT ssh-ed25519 "*) ;;
 *) fail "known_hosts has '$line'" ;;
 esac
-ssh-keygen -lf "$kh" | grep -q "$fp" || fail "the saved key is not the bastion's"
+ssh-keygen -lf "$kh" | grep -qF -- "$fp" || fail "the saved key is not the bastion's"
 ok "Save and accept: connected, and known_hosts holds the bastion's key"
 m_key q
 m_wait 'mctop-exited=0'
