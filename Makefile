@@ -164,8 +164,20 @@ $(HOP_BENCH_BIN): $(BUILD)/tests/bench/hop_bench.o $(LIB_OBJ)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-bench: mctop $(BENCH_BIN) $(HOP_BENCH_BIN)
-	BENCH_BIN=$(BENCH_BIN) HOP_BENCH_BIN=$(HOP_BENCH_BIN) sh tests/bench/run.sh
+CACTI_BENCH_BIN := $(BUILD)/tests/bench/cacti_bench
+$(CACTI_BENCH_BIN): $(BUILD)/tests/bench/cacti_bench.o $(LIB_OBJ)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+GRAPH_BENCH_BIN := $(BUILD)/tests/bench/graph_bench
+$(GRAPH_BENCH_BIN): $(BUILD)/tests/bench/graph_bench.o $(LIB_OBJ)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+bench: mctop $(BENCH_BIN) $(HOP_BENCH_BIN) $(CACTI_BENCH_BIN) $(GRAPH_BENCH_BIN)
+	BENCH_BIN=$(BENCH_BIN) HOP_BENCH_BIN=$(HOP_BENCH_BIN) \
+	  CACTI_BENCH_BIN=$(CACTI_BENCH_BIN) GRAPH_BENCH_BIN=$(GRAPH_BENCH_BIN) \
+	  sh tests/bench/run.sh
 
 format:
 	clang-format -i $(filter-out keymaps/builtin.c,$(LIB_SRC)) $(MAIN_SRC) \

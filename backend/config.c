@@ -498,6 +498,9 @@ static void site_free(struct mc_site_config *s)
     metric_map_free(&s->metrics);
     endpoint_free(&s->icinga);
     endpoint_free(&s->cacti);
+    free(s->cacti_column);
+    free(s->cacti_rrd_host);
+    free(s->cacti_rra_dir);
     endpoint_free(&s->logs);
     secret_clear(&s->logs_api_key);
     free(s->logs_index);

@@ -30,6 +30,20 @@ enum mc_logs_kind {
     MC_LOGS_KIBANA   /* kibana_url: Elasticsearch through Kibana's proxy */
 };
 
+/* How mctop logs in to a site's Cacti (cacti_auth). */
+enum mc_cacti_auth {
+    MC_CACTI_AUTH_UNSET, /* form with cacti_user, else guest */
+    MC_CACTI_FORM,       /* Cacti's login form, CSRF token and cookie */
+    MC_CACTI_BASIC,      /* HTTP basic auth (Cacti behind a web server) */
+    MC_CACTI_GUEST       /* no login: Cacti's guest user */
+};
+
+/* Where graph data comes from when Cacti's web answers fail. */
+enum mc_cacti_fallback {
+    MC_CACTI_FALLBACK_NONE,
+    MC_CACTI_FALLBACK_RRDTOOL /* rrdtool xport over SSH on the Cacti host */
+};
+
 /* How a session to a monitored host is opened ([mctop] ssh_mode). */
 enum mc_ssh_mode {
     MC_SSH_BUILTIN, /* mctop's own client, over the bastion connection */
@@ -75,8 +89,14 @@ struct mc_site_config {
     char *env_var;             /* host custom variable naming the environment */
     struct metric_map metrics; /* services per host meter (with defaults) */
 
-    struct mc_endpoint icinga; /* always configured */
-    struct mc_endpoint cacti;  /* url NULL: no graphs */
+    struct mc_endpoint icinga;     /* always configured */
+    struct mc_endpoint cacti;      /* url NULL: no graphs */
+    enum mc_cacti_auth cacti_auth; /* resolved after parsing */
+    char *cacti_column; /* graph title substring for the hosts view */
+    int cacti_ttl;      /* seconds graph data is fresh */
+    enum mc_cacti_fallback cacti_fallback;
+    char *cacti_rrd_host; /* SSH host with the RRD files (the URL's) */
+    char *cacti_rra_dir;  /* where they are */
 
     enum mc_logs_kind logs_kind;
     struct mc_endpoint logs;       /* elastic_* keys; url from either URL key */

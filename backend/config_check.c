@@ -182,6 +182,35 @@ static void site_check_icinga(struct parse *p, size_t i)
     endpoint_check_ca(p, i, "icinga", &s->icinga);
 }
 
+/* Cacti: how it logs in, and the defaults of its other keys. */
+static void site_check_cacti(struct parse *p, size_t i)
+{
+    struct mc_site_config *s = &p->cfg->sites[i];
+    int line = config_site_key_line(p, i, "cacti_auth");
+
+    if (s->cacti_auth == MC_CACTI_AUTH_UNSET)
+        s->cacti_auth = s->cacti.user != NULL ? MC_CACTI_FORM : MC_CACTI_GUEST;
+    if (s->cacti_auth == MC_CACTI_GUEST && s->cacti.user != NULL)
+        config_diag_add(p, line != 0 ? line : s->line,
+                        "cacti_auth = guest does not use cacti_user");
+    else if (s->cacti_auth != MC_CACTI_GUEST && s->cacti.user == NULL)
+        config_diag_add(p, line, "cacti_auth = %s needs cacti_user",
+                        s->cacti_auth == MC_CACTI_FORM ? "form" : "basic");
+    else
+        endpoint_check_auth(p, i, "cacti", &s->cacti, GROUP_CACTI_AUTH);
+    if (s->cacti_column == NULL)
+        s->cacti_column = xstrdup("Load Average");
+    if (s->cacti_ttl == 0)
+        s->cacti_ttl = 60;
+    if (s->cacti_rrd_host == NULL && s->cacti.host != NULL)
+        s->cacti_rrd_host = xstrdup(s->cacti.host); /* a bad URL has none */
+    if (s->cacti_rra_dir == NULL)
+        s->cacti_rra_dir = xstrdup("/var/lib/cacti/rra");
+    else if (s->cacti_rra_dir[0] != '/')
+        config_diag_add(p, config_site_key_line(p, i, "cacti_rra_dir"),
+                        "cacti_rra_dir: an absolute path is needed");
+}
+
 /* Cacti and Elasticsearch/Kibana are optional. */
 static void site_check_optional(struct parse *p, size_t i)
 {
@@ -191,7 +220,7 @@ static void site_check_optional(struct parse *p, size_t i)
     if (config_site_key_line(p, i, "cacti_url") == 0)
         endpoint_unused(p, i, "cacti", "cacti_url");
     else
-        endpoint_check_auth(p, i, "cacti", &s->cacti, GROUP_CACTI_AUTH);
+        site_check_cacti(p, i);
     if (group_line(p, i, GROUP_LOGS_URL, &url_key) == 0)
         endpoint_unused(p, i, "elastic", "elastic_url or kibana_url");
     else

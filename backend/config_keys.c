@@ -55,8 +55,13 @@ static const char *const theme_names[] = { "dark", "light", "mono", NULL };
 /* set_enum: in the order of the enum, from .arg. */
 static const char *const ssh_mode_names[] = { "builtin", "openssh", NULL };
 static const char *const ssh_target_names[] = { "address", "name", NULL };
+static const char *const cacti_auth_names[] = { "form", "basic", "guest",
+                                                NULL };
+static const char *const cacti_fallback_names[] = { "none", "rrdtool", NULL };
 _Static_assert(sizeof(enum mc_ssh_mode) == sizeof(int) &&
-                   sizeof(enum mc_ssh_target) == sizeof(int),
+                   sizeof(enum mc_ssh_target) == sizeof(int) &&
+                   sizeof(enum mc_cacti_auth) == sizeof(int) &&
+                   sizeof(enum mc_cacti_fallback) == sizeof(int),
                "set_enum stores an int");
 
 #define G(field) offsetof(struct mc_config, field)
@@ -114,6 +119,14 @@ const struct key_def config_site_keys[] = {
     KEY("cacti_user", set_word, S(cacti.user)),
     PASSWORD_KEYS("cacti", cacti, GROUP_CACTI_AUTH),
     KEY("cacti_ca_file", set_path, S(cacti.ca_file), .arg = PATH_READABLE),
+    KEY("cacti_auth", set_enum, S(cacti_auth), .arg = MC_CACTI_FORM,
+        .choices = cacti_auth_names),
+    KEY("cacti_column", set_text, S(cacti_column)),
+    KEY("cacti_ttl", set_int, S(cacti_ttl), .arg = 5, .max = 86400),
+    KEY("cacti_fallback", set_enum, S(cacti_fallback),
+        .arg = MC_CACTI_FALLBACK_NONE, .choices = cacti_fallback_names),
+    KEY("cacti_rrd_host", set_word, S(cacti_rrd_host)),
+    KEY("cacti_rra_dir", set_text, S(cacti_rra_dir)),
     KEY("elastic_url", set_logs_url, S(logs), .arg = MC_LOGS_ELASTIC,
         .group = GROUP_LOGS_URL, .hint = "elastic"),
     KEY("kibana_url", set_logs_url, S(logs), .arg = MC_LOGS_KIBANA,

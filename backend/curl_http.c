@@ -23,7 +23,8 @@ struct curl_http {
     struct http_client client;
     struct curl_loop *cl;
     char *name, *base_url, *user, *password, *ca_file, *unix_socket;
-    bool method_override, accept_json;
+    bool method_override, accept_json, form_body;
+    CURLSH *share; /* the cookie jar of the client's requests, or NULL */
     const char *(*explain)(void *arg);
     void *explain_arg;
     struct http_req *reqs;
@@ -274,6 +275,10 @@ static void curl_req_options(struct http_req *r, const char *method,
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
     if (ch->unix_socket != NULL)
         curl_easy_setopt(e, CURLOPT_UNIX_SOCKET_PATH, ch->unix_socket);
+    if (ch->share != NULL) {
+        curl_easy_setopt(e, CURLOPT_SHARE, ch->share);
+        curl_easy_setopt(e, CURLOPT_COOKIEFILE, ""); /* in memory only */
+    }
     if (ch->ca_file != NULL)
         curl_easy_setopt(e, CURLOPT_CAINFO, ch->ca_file);
     if (ch->user != NULL) {
@@ -286,7 +291,10 @@ static void curl_req_options(struct http_req *r, const char *method,
         r->hdrs = curl_slist_append(r->hdrs, "Accept: application/json");
     if (body != NULL) {
         r->body = xstrdup(body);
-        r->hdrs = curl_slist_append(r->hdrs, "Content-Type: application/json");
+        r->hdrs = curl_slist_append(
+            r->hdrs, ch->form_body
+                         ? "Content-Type: application/x-www-form-urlencoded"
+                         : "Content-Type: application/json");
         curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body);
         if (strcmp(method, "GET") == 0 && ch->method_override)
             r->hdrs = curl_slist_append(r->hdrs, "X-HTTP-Method-Override: GET");
@@ -369,6 +377,8 @@ static void curl_http_destroy(void *impl)
     free(ch->user);
     free(ch->ca_file);
     free(ch->unix_socket);
+    if (ch->share != NULL)
+        curl_share_cleanup(ch->share);
     curl_loop_put(ch->cl);
     free(ch);
 }
@@ -399,6 +409,12 @@ struct http_client *curl_http_new(struct loop *loop,
     ch->unix_socket = curl_http_dup(cfg->unix_socket);
     ch->method_override = cfg->method_override;
     ch->accept_json = cfg->accept_json;
+    ch->form_body = cfg->form_body;
+    if (cfg->cookies) {
+        /* One loop thread uses it: no lock functions needed. */
+        ch->share = curl_share_init();
+        curl_share_setopt(ch->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE);
+    }
     ch->explain = cfg->explain;
     ch->explain_arg = cfg->explain_arg;
     ch->client.ops = &curl_http_ops;

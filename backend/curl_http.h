@@ -23,6 +23,10 @@ struct curl_http_config {
     /* Icinga takes a query with a body as POST + X-HTTP-Method-Override. */
     bool method_override;
     bool accept_json; /* send Accept: application/json */
+    /* Bodies are form fields (Cacti's login), not JSON. */
+    bool form_body;
+    /* Keep cookies across this client's requests (a session cookie). */
+    bool cookies;
     /* Explains a transport failure (e.g. why the bastion refused). */
     const char *(*explain)(void *arg);
     void *explain_arg;

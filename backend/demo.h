@@ -57,7 +57,8 @@ size_t demo_service_count(const struct demo *d);
  * 500 with an empty list when nothing matched); /v1/status,
  * /v1/status/IcingaApplication, /v1/status/CIB. Without `attrs` every
  * simulated attribute is sent. An action takes effect at the current
- * simulated time (demo_advance first to act "now").
+ * simulated time (demo_advance first to act "now"). Paths under /cacti/
+ * answer like Cacti 1.2.24 (backend/demo_cacti.h).
  */
 struct demo_reply *demo_request(struct demo *d, const char *method,
                                 const char *path, const char *body,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/demo_cacti.h"
 #include "backend/demo_int.h"
 #include "backend/xalloc.h"
 
@@ -510,11 +511,16 @@ struct demo_reply *demo_request(struct demo *d, const char *method,
                                 const char *path, const char *body, int *status)
 {
     const char *q = strchr(path, '?'), *p;
-    char *dec = url_decode(path, q != NULL ? (size_t)(q - path) : strlen(path));
-    size_t n = strlen(dec);
+    char *dec;
+    size_t n;
     cJSON *params = NULL;
     struct demo_reply *r;
 
+    /* Cacti's pages and exports (a form body, not JSON). */
+    if (strncmp(path, "/cacti", 6) == 0 && strchr("/?", path[6]) != NULL)
+        return demo_cacti_request(d, method, path + 6, body, status);
+    dec = url_decode(path, q != NULL ? (size_t)(q - path) : strlen(path));
+    n = strlen(dec);
     while (n > 0 && dec[n - 1] == '/')
         dec[--n] = '\0';
     for (p = dec; *p == '/'; p++)

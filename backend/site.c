@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/cacti_client.h"
 #include "backend/demo_http.h"
 #include "backend/icinga_client.h"
 #include "backend/icinga_parse.h"
@@ -42,6 +43,7 @@ struct site *site_new_demo(struct loop *loop, struct worker *worker,
     s->demo = true;
     s->http = demo_http_new(loop, seed, nhosts);
     s->icinga = icinga_client_new(s);
+    s->cacti = cacti_client_new(s);
     return s;
 }
 
@@ -68,6 +70,7 @@ void site_free(struct site *s)
         return;
     triage_free(s->triage); /* before the transport its requests use */
     icinga_client_free(s->icinga);
+    cacti_client_free(s->cacti); /* it may use the demo's http */
     if (s->http != NULL)
         s->http->ops->free(s->http->impl);
     site_ssh_free(s); /* before the worker that may be reading a key */

@@ -18,6 +18,7 @@ struct http_client;
 struct mc_snapshot;
 struct trend;
 struct icinga_client;
+struct cacti_client;
 struct worker;
 struct mc_site_config;
 struct site_remote;
@@ -64,6 +65,7 @@ struct site {
 
     struct trend *load_trend; /* each host's load meter over time */
     struct icinga_client *icinga;
+    struct cacti_client *cacti; /* NULL: the site has no Cacti */
     struct site_remote
         *remote; /* bastion, tunnel, secrets; NULL for the demo */
 

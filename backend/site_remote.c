@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "backend/bastion.h"
+#include "backend/cacti_client.h"
 #include "backend/config.h"
 #include "backend/curl_http.h"
 #include "backend/icinga_client.h"
@@ -77,6 +78,7 @@ struct site *site_new(struct loop *loop, struct worker *worker,
     r->icinga_password.value = site_dup(cfg->icinga.password.value);
     s->remote = r;
     s->icinga = icinga_client_new(s);
+    s->cacti = cacti_client_new(s);
     return s;
 }
 
@@ -296,4 +298,31 @@ void site_reconnect(struct site *s)
 {
     if (s->remote != NULL && s->remote->bastion != NULL)
         bastion_reconnect(s->remote->bastion);
+}
+
+const char *site_remote_socket(struct site *s, const char *host, int port,
+                               struct mc_err *err)
+{
+    struct site_remote *r = s->remote;
+
+    if (r == NULL || r->direct)
+        return NULL;
+    if (r->tunnel == NULL) {
+        err_set(err, "%s is not connected yet", s->name);
+        return NULL;
+    }
+    return tunnel_path(r->tunnel, host, port, err);
+}
+
+const char *site_remote_explain(struct site *s, const char *host, int port)
+{
+    struct site_remote *r = s->remote;
+
+    if (r == NULL || r->tunnel == NULL)
+        return NULL;
+    if (r->bastion != NULL && bastion_state(r->bastion) != BASTION_READY)
+        return bastion_message(r->bastion)[0] != '\0'
+                   ? bastion_message(r->bastion)
+                   : "the bastion is not connected";
+    return tunnel_error(r->tunnel, host, port);
 }

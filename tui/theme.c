@@ -109,6 +109,20 @@ static const struct theme_row theme_rows[ROLE_COUNT] = {
                      0 },
     [ROLE_FLAG] = { C(COLOR_CYAN, D, 153, D, A_BOLD),
                     C(COLOR_BLUE, D, 25, D, A_BOLD), A_BOLD },
+    /* Graph panels: the focused title stands out; series are told apart by
+     * hue (label and chart share it) and, in mono, by alternating weight. */
+    [ROLE_GRAPH_TITLE] = { C(D, D, D, D, 0), C(D, D, D, D, 0), 0 },
+    [ROLE_GRAPH_FOCUS] = { C(COLOR_CYAN, D, 117, D, A_BOLD),
+                           C(COLOR_BLUE, D, 25, D, A_BOLD),
+                           A_BOLD | A_UNDERLINE },
+    [ROLE_SERIES1] = { C(COLOR_CYAN, D, 80, D, 0), C(COLOR_BLUE, D, 31, D, 0),
+                       0 },
+    [ROLE_SERIES2] = { C(COLOR_YELLOW, D, 179, D, 0),
+                       C(COLOR_RED, D, 130, D, 0), A_BOLD },
+    [ROLE_SERIES3] = { C(COLOR_MAGENTA, D, 170, D, 0),
+                       C(COLOR_MAGENTA, D, 127, D, 0), 0 },
+    [ROLE_SERIES4] = { C(COLOR_GREEN, D, 114, D, 0),
+                       C(COLOR_GREEN, D, 28, D, 0), A_BOLD },
 };
 
 static attr_t theme_attrs[ROLE_COUNT];

@@ -3,8 +3,8 @@
 
 #include <stddef.h>
 
-const char *const actions_keytables[] = { "global", "list", "hosts",
-                                          "alerts", "run",  NULL };
+const char *const actions_keytables[] = { "global", "list",   "hosts", "alerts",
+                                          "run",    "graphs", NULL };
 
 const struct keymap_action actions_table[] = {
     { "quit", ACT_QUIT, "Quit mctop" },
@@ -17,6 +17,7 @@ const struct keymap_action actions_table[] = {
     { "view-hosts", ACT_VIEW_HOSTS, "Show the hosts view" },
     { "view-alerts", ACT_VIEW_ALERTS, "Show the alerts view" },
     { "view-run", ACT_VIEW_RUN, "Show the run view (output of :run)" },
+    { "view-graphs", ACT_VIEW_GRAPHS, "Show the graphs view" },
     { "view-next", ACT_VIEW_NEXT, "Next view" },
     { "view-prev", ACT_VIEW_PREV, "Previous view" },
     { "cursor-up", ACT_UP, "Move up" },
@@ -45,6 +46,7 @@ const struct keymap_action actions_table[] = {
     { "recheck", ACT_RECHECK, "Check now" },
     { "comment", ACT_COMMENT, "Add a comment" },
     { "ssh", ACT_SSH, "Open a shell on the host of the row" },
+    { "graphs", ACT_GRAPHS, "Show the Cacti graphs of the host of the row" },
     { "toggle-handled", ACT_TOGGLE_HANDLED,
       "Show or hide handled problems (acknowledged, in downtime)" },
     { "toggle-soft", ACT_TOGGLE_SOFT, "Show or hide soft problems" },
@@ -52,5 +54,17 @@ const struct keymap_action actions_table[] = {
       "Show only hosts with problems, or all hosts" },
     { "run-cancel", ACT_RUN_CANCEL,
       "Cancel the :run: stop its running and queued hosts" },
+    { "range-next", ACT_GRAPH_RANGE_NEXT,
+      "Next time range (1h, 6h, 1d, 1w, 1m)" },
+    { "range-prev", ACT_GRAPH_RANGE_PREV, "Previous time range" },
+    { "zoom-in", ACT_GRAPH_ZOOM_IN, "Zoom in: half the time span" },
+    { "zoom-out", ACT_GRAPH_ZOOM_OUT, "Zoom out: twice the time span" },
+    { "earlier", ACT_GRAPH_EARLIER, "Move the range half a span earlier" },
+    { "later", ACT_GRAPH_LATER, "Move the range half a span later" },
+    { "now", ACT_GRAPH_NOW, "Back to the range ending now" },
+    { "point-left", ACT_GRAPH_LEFT, "Cursor to an older point" },
+    { "point-right", ACT_GRAPH_RIGHT, "Cursor to a newer point" },
+    { "tall", ACT_GRAPH_TALL, "Taller charts, or one line each" },
+    { "reload", ACT_GRAPH_RELOAD, "Fetch the graphs again" },
     { NULL, 0, NULL },
 };

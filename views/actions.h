@@ -17,6 +17,7 @@ enum action {
     ACT_VIEW_HOSTS,
     ACT_VIEW_ALERTS,
     ACT_VIEW_RUN,
+    ACT_VIEW_GRAPHS,
     ACT_VIEW_NEXT,
     ACT_VIEW_PREV,
     /* lists */
@@ -45,6 +46,7 @@ enum action {
     ACT_RECHECK,
     ACT_COMMENT,
     ACT_SSH,
+    ACT_GRAPHS,
     /* alerts */
     ACT_TOGGLE_HANDLED,
     ACT_TOGGLE_SOFT,
@@ -52,12 +54,32 @@ enum action {
     ACT_TOGGLE_PROBLEMS,
     /* run */
     ACT_RUN_CANCEL,
+    /* graphs */
+    ACT_GRAPH_RANGE_NEXT,
+    ACT_GRAPH_RANGE_PREV,
+    ACT_GRAPH_ZOOM_IN,
+    ACT_GRAPH_ZOOM_OUT,
+    ACT_GRAPH_EARLIER,
+    ACT_GRAPH_LATER,
+    ACT_GRAPH_NOW,
+    ACT_GRAPH_LEFT,
+    ACT_GRAPH_RIGHT,
+    ACT_GRAPH_TALL,
+    ACT_GRAPH_RELOAD,
     ACT_COUNT
 };
 
 /* Keymap tables: a key is looked up in the view's table, then list, then
  * global. */
-enum keytable { KT_GLOBAL, KT_LIST, KT_HOSTS, KT_ALERTS, KT_RUN, KT_COUNT };
+enum keytable {
+    KT_GLOBAL,
+    KT_LIST,
+    KT_HOSTS,
+    KT_ALERTS,
+    KT_RUN,
+    KT_GRAPHS,
+    KT_COUNT
+};
 
 extern const struct keymap_action actions_table[];
 extern const char *const actions_keytables[];

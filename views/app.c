@@ -19,6 +19,7 @@
 #include "tui/screen.h"
 #include "views/actions.h"
 #include "views/bars.h"
+#include "views/graphs.h"
 #include "views/hostkey.h"
 #include "views/run.h"
 
@@ -31,6 +32,7 @@ static const struct view_ops *const app_view_ops[VIEW_COUNT] = {
     [VIEW_HOSTS] = &hosts_view_ops,
     [VIEW_ALERTS] = &alerts_view_ops,
     [VIEW_RUN] = &run_view_ops,
+    [VIEW_GRAPHS] = &graphs_view_ops,
 };
 
 void app_init(struct app *app, struct loop *loop, struct site **sites,
@@ -137,6 +139,8 @@ void app_switch_view(struct app *app, int id)
 
 bool app_view_shown(const struct app *app, int id)
 {
+    if (id == VIEW_GRAPHS)
+        return app->cur == VIEW_GRAPHS || graphs_view_has_host(app);
     return id != VIEW_RUN || app->cur == VIEW_RUN || run_view_has_run(app);
 }
 
@@ -268,6 +272,9 @@ static void app_global_action(struct app *app, int action)
         break;
     case ACT_VIEW_RUN:
         app_switch_view(app, VIEW_RUN);
+        break;
+    case ACT_VIEW_GRAPHS:
+        app_switch_view(app, VIEW_GRAPHS);
         break;
     case ACT_VIEW_NEXT:
         app_switch_view(app, app_view_step(app, 1));

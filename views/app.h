@@ -24,7 +24,7 @@ struct session;
 struct shell;
 struct proc;
 
-enum view_id { VIEW_HOSTS, VIEW_ALERTS, VIEW_RUN, VIEW_COUNT };
+enum view_id { VIEW_HOSTS, VIEW_ALERTS, VIEW_RUN, VIEW_GRAPHS, VIEW_COUNT };
 
 enum app_mode {
     MODE_NORMAL,

@@ -258,6 +258,12 @@ static const struct bars_hint bars_hints[] = {
     { KT_ALERTS, ACT_TOGGLE_HANDLED, "Handled" },
     { KT_ALERTS, ACT_TOGGLE_SOFT, "Soft" },
     { KT_RUN, ACT_RUN_CANCEL, "Cancel" },
+    { KT_GRAPHS, ACT_GRAPH_RANGE_NEXT, "Range" },
+    { KT_GRAPHS, ACT_GRAPH_ZOOM_IN, "Zoom" },
+    { KT_GRAPHS, ACT_GRAPH_ZOOM_OUT, "Out" },
+    { KT_GRAPHS, ACT_GRAPH_EARLIER, "Earlier" },
+    { KT_GRAPHS, ACT_GRAPH_LEFT, "Cursor" },
+    { KT_GRAPHS, ACT_GRAPH_TALL, "Tall" },
     { KT_GLOBAL, ACT_QUIT, "Quit" },
 };
 
@@ -270,7 +276,8 @@ void bars_draw_hints(struct app *app)
     for (size_t i = 0; i < sizeof bars_hints / sizeof bars_hints[0]; i++) {
         const struct bars_hint *h = &bars_hints[i];
 
-        if (h->table >= KT_HOSTS && h->table != table)
+        if ((h->table >= KT_HOSTS && h->table != table) ||
+            (h->table == KT_LIST && table == KT_GRAPHS))
             continue;
         app_key_for(app, h->table, h->action, key, sizeof key);
         if (key[0] == '\0')

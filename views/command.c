@@ -9,6 +9,7 @@
 #include "backend/xalloc.h"
 #include "tui/screen.h"
 #include "views/app.h"
+#include "views/graphs.h"
 #include "views/run.h"
 
 struct command {
@@ -131,6 +132,11 @@ static int command_reconnect(struct app *app, const char *arg)
     return 0;
 }
 
+static int command_graphs(struct app *app, const char *arg)
+{
+    return graphs_view_command(app, arg);
+}
+
 static int command_run(struct app *app, const char *arg)
 {
     return run_view_command(app, arg);
@@ -163,6 +169,7 @@ static const struct command commands[] = {
     { "alerts", command_alerts, NULL },
     { "dismiss", command_dismiss, NULL },
     { "filter", command_filter, NULL },
+    { "graphs", command_graphs, NULL },
     { "help", command_help, NULL },
     { "hosts", command_hosts, NULL },
     { "mouse", command_mouse, command_mouse_args },

@@ -10,7 +10,7 @@
 static const char *const help_table_titles[KT_COUNT] = {
     [KT_GLOBAL] = "Everywhere", [KT_LIST] = "Lists",
     [KT_HOSTS] = "Hosts view",  [KT_ALERTS] = "Alerts view",
-    [KT_RUN] = "Run view",
+    [KT_RUN] = "Run view",      [KT_GRAPHS] = "Graphs view",
 };
 
 static const char *const help_commands[] = {
@@ -22,6 +22,8 @@ static const char *const help_commands[] = {
     ":dismiss               forget the failed actions",
     ":reconnect             connect to the bastions again now",
     ":run COMMAND           run it on the marked hosts, output per host",
+    ":graphs [HOST]         the Cacti graphs of a host",
+    ":graphs range 1h|6h|1d|1w|1m  the graphs' time range",
     ":help                  this help",
     ":quit, :q              quit",
     NULL,

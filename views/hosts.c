@@ -4,11 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/cacti_client.h"
 #include "backend/site.h"
 #include "backend/snapshot.h"
 #include "backend/trend.h"
 #include "backend/xalloc.h"
 #include "tui/meter.h"
+#include "tui/sparkline.h"
 #include "views/actions.h"
 #include "views/app.h"
 #include "views/format.h"
@@ -27,6 +29,7 @@ enum {
     HC_MEM,
     HC_DISK,
     HC_HEAP,
+    HC_GRAPH,
     HC_COUNT
 };
 
@@ -45,11 +48,12 @@ static const struct table_col hosts_cols[HC_COUNT] = {
     [HC_MEM] = { "MEM", 10, 1, ALIGN_LEFT, 1 },
     [HC_DISK] = { "DISK", 10, 1, ALIGN_LEFT, 1 },
     [HC_HEAP] = { "HEAP", 10, 1, ALIGN_LEFT, 2 },
+    [HC_GRAPH] = { "GRAPH", 12, 1, ALIGN_LEFT, 2 },
 };
 
 static const char *const hosts_col_names[] = {
     "state",    "flags", "site", "host", "env",  "address", "since",
-    "problems", "load",  "mem",  "disk", "heap", NULL
+    "problems", "load",  "mem",  "disk", "heap", "graph",   NULL
 };
 
 static const int hosts_metric_col[MC_METRIC_COUNT] = { HC_LOAD, HC_MEM, HC_DISK,
@@ -198,6 +202,48 @@ static void hosts_draw_meter(const struct table_row *tr, int col,
               text, ALIGN_RIGHT);
 }
 
+/* The host's chosen Cacti graph (cacti_column) over the last hour. */
+static void hosts_draw_graph(const struct listview *lv,
+                             const struct list_row *r,
+                             const struct table_row *tr)
+{
+    struct site *s = listview_site(lv, r);
+    const struct mc_host *h = listview_host(lv, r);
+    int x = tr->xs[HC_GRAPH], w = tr->ws[HC_GRAPH];
+    const struct cacti_host *ch;
+    const struct cacti_graph *g;
+    const struct cacti_data *d;
+
+    if (w <= 0)
+        return;
+    if (s->cacti == NULL) {
+        draw_cell(tr->y, x, w, table_row_role(tr), "", ALIGN_LEFT);
+        return;
+    }
+    ch = cacti_client_host(s->cacti, h->name, h->address);
+    g = cacti_client_column_graph(s->cacti, ch);
+    if (g == NULL) {
+        draw_cell(tr->y, x, w,
+                  ch->status == CACTI_ERROR ? ROLE_STATUS_WARN : ROLE_DIM,
+                  ch->status == CACTI_LOADING ? "…"
+                  : ch->status == CACTI_ERROR ? "error"
+                                              : "-",
+                  ALIGN_LEFT);
+        return;
+    }
+    d = cacti_client_data(s->cacti, g->id, 0, cacti_range_secs[0]);
+    if (d->x == NULL || d->x->nseries == 0) {
+        draw_cell(tr->y, x, w,
+                  d->status == CACTI_ERROR ? ROLE_STATUS_WARN : ROLE_DIM,
+                  d->status == CACTI_ERROR ? "error" : "…", ALIGN_LEFT);
+        return;
+    }
+    draw_fill(tr->y, x, w, table_row_role(tr));
+    sparkline_draw(tr->y, x, w, d->stale ? ROLE_STALE : ROLE_SPARK,
+                   d->x->series[0].v, d->x->npoints, 0, 0,
+                   sparkline_style_auto());
+}
+
 static void hosts_draw_row(const struct listview *lv, const struct list_row *r,
                            const struct table_row *tr)
 {
@@ -226,6 +272,50 @@ static void hosts_draw_row(const struct listview *lv, const struct list_row *r,
     for (int k = 0; k < MC_METRIC_COUNT; k++)
         hosts_draw_meter(tr, hosts_metric_col[k], &h->metric[k],
                          (enum mc_metric_kind)k);
+    hosts_draw_graph(lv, r, tr);
+}
+
+/* The host's Cacti graphs, first series of each over the last hour. */
+static void hosts_detail_graphs(struct detail *d, struct site *s,
+                                const struct mc_host *h)
+{
+    const struct cacti_host *ch;
+    char title[64];
+
+    if (s->cacti == NULL)
+        return;
+    ch = cacti_client_host(s->cacti, h->name, h->address);
+    snprintf(title, sizeof title, "Graphs (Cacti, 1h; v shows them all)");
+    detail_heading(d, title);
+    if (ch->status == CACTI_LOADING) {
+        detail_text(d, "asking Cacti…");
+        return;
+    }
+    if (ch->status == CACTI_ERROR && ch->graphs.n == 0) {
+        detail_text(d, ch->err);
+        return;
+    }
+    if (ch->graphs.n == 0) {
+        detail_text(d, ch->device_id == 0 ? "no Cacti device for this host"
+                                          : "the device has no graphs");
+        return;
+    }
+    for (size_t i = 0; i < ch->graphs.n && i < 12; i++) {
+        const struct cacti_graph *g = &ch->graphs.v[i];
+        const struct cacti_data *dd =
+            cacti_client_data(s->cacti, g->id, 0, cacti_range_secs[0]);
+        const char *t = g->title;
+        size_t n = ch->device != NULL ? strlen(ch->device) : 0;
+
+        if (n > 0 && strncmp(t, ch->device, n) == 0 &&
+            strncmp(t + n, " - ", 3) == 0)
+            t += n + 3;
+        if (dd->x != NULL && dd->x->nseries > 0)
+            detail_spark(d, t, dd->x->series[0].v, dd->x->npoints);
+        else
+            detail_kv(d, t, "%s",
+                      dd->status == CACTI_ERROR ? dd->err : "loading…");
+    }
 }
 
 static void hosts_detail_metrics(struct detail *d, const struct mc_host *h)
@@ -305,6 +395,7 @@ static void hosts_detail(const struct listview *lv, const struct list_row *r,
         detail_spark(d, "Load trend", series, n);
     hosts_detail_services(d, s->snap, h);
     hosts_detail_metrics(d, h);
+    hosts_detail_graphs(d, listview_site(lv, r), h);
 }
 
 static enum view_result hosts_action(struct listview *lv, int action)

@@ -13,6 +13,7 @@
 #include "views/actions.h"
 #include "views/app.h"
 #include "views/format.h"
+#include "views/graphs.h"
 #include "views/triage_form.h"
 
 #define LIST_WIDE_DETAIL      150 /* columns from which the pane goes right */
@@ -667,6 +668,20 @@ static void listview_ssh(struct listview *lv)
     app_ssh_open(lv->app, listview_site(lv, r), h->name, h->address);
 }
 
+static void listview_graphs(struct listview *lv)
+{
+    const struct list_row *r;
+    const struct mc_host *h;
+
+    if (lv->nrows == 0) {
+        app_message(lv->app, MSG_WARN, "no host here to show graphs of");
+        return;
+    }
+    r = &lv->rows[lv->table.cur];
+    h = listview_host(lv, r);
+    graphs_view_open(lv->app, listview_site(lv, r), h->name, h->address);
+}
+
 enum view_result listview_action(void *v, int action)
 {
     struct listview *lv = v;
@@ -690,6 +705,9 @@ enum view_result listview_action(void *v, int action)
         return VIEW_DONE;
     case ACT_SSH:
         listview_ssh(lv);
+        return VIEW_DONE;
+    case ACT_GRAPHS:
+        listview_graphs(lv);
         return VIEW_DONE;
     case ACT_SORT_NEXT:
     case ACT_SORT_PREV:

@@ -143,6 +143,12 @@ START_TEST(test_example_full_site)
     ck_assert_str_eq(s->cacti.url, "https://cacti.prod-eu.internal/cacti");
     ck_assert_int_eq(s->cacti.port, 443);
     ck_assert_str_eq(s->cacti.user, "viewer");
+    ck_assert_int_eq(s->cacti_auth, MC_CACTI_FORM); /* with a user */
+    ck_assert_str_eq(s->cacti_column, "Load Average");
+    ck_assert_int_eq(s->cacti_ttl, 60);
+    ck_assert_int_eq(s->cacti_fallback, MC_CACTI_FALLBACK_NONE);
+    ck_assert_str_eq(s->cacti_rrd_host, "cacti.prod-eu.internal");
+    ck_assert_str_eq(s->cacti_rra_dir, "/var/lib/cacti/rra");
     ck_assert_int_eq(s->logs_kind, MC_LOGS_ELASTIC);
     ck_assert_str_eq(s->logs.host, "es.prod-eu.internal");
     ck_assert_int_eq(s->logs.port, 9200);
@@ -435,6 +441,43 @@ START_TEST(test_bad_values)
 }
 END_TEST
 
+START_TEST(test_cacti_keys)
+{
+    struct mc_config cfg;
+    const struct mc_site_config *s;
+
+    load_ok(DATA "cacti.conf", &cfg);
+    s = &cfg.sites[0];
+    ck_assert_int_eq(s->cacti_auth, MC_CACTI_FORM);
+    ck_assert_str_eq(s->cacti_rrd_host, "cacti.example");
+    s = &cfg.sites[1];
+    ck_assert_int_eq(s->cacti_auth, MC_CACTI_GUEST); /* no user */
+    ck_assert_str_eq(s->cacti.url, "https://graphs.example");
+    ck_assert_str_eq(s->cacti_column, "traffic - eth0");
+    ck_assert_int_eq(s->cacti_ttl, 300);
+    ck_assert_int_eq(s->cacti_fallback, MC_CACTI_FALLBACK_RRDTOOL);
+    ck_assert_str_eq(s->cacti_rrd_host, "cacti-01");
+    ck_assert_str_eq(s->cacti_rra_dir, "/srv/cacti/rra");
+    config_free(&cfg);
+}
+END_TEST
+
+START_TEST(test_cacti_errors)
+{
+    EXPECT_ERRORS(DATA "err-cacti.conf",
+                  DATA "err-cacti.conf:7: cacti_auth = guest does not use "
+                       "cacti_user",
+                  DATA "err-cacti.conf:17: cacti_auth = basic needs "
+                       "cacti_user",
+                  DATA "err-cacti.conf:18: cacti_fallback: expected none or "
+                       "rrdtool, got 'scp'",
+                  DATA "err-cacti.conf:19: cacti_ttl: expected a number from "
+                       "5 to 86400, got '1'",
+                  DATA "err-cacti.conf:20: cacti_rra_dir: an absolute path "
+                       "is needed");
+}
+END_TEST
+
 START_TEST(test_bad_urls)
 {
     EXPECT_ERRORS(
@@ -683,6 +726,7 @@ Suite *config_suite(void)
     tcase_add_checked_fixture(tc, testutil_home_setup, testutil_home_teardown);
     tcase_add_test(tc, test_example_global);
     tcase_add_test(tc, test_example_full_site);
+    tcase_add_test(tc, test_cacti_keys);
     tcase_add_test(tc, test_example_defaults_per_site);
     tcase_add_test(tc, test_example_matches_man_page);
     tcase_add_test(tc, test_minimal_defaults);
@@ -699,6 +743,7 @@ Suite *config_suite(void)
     tcase_add_test(te, test_sections);
     tcase_add_test(te, test_bad_values);
     tcase_add_test(te, test_bad_urls);
+    tcase_add_test(te, test_cacti_errors);
     tcase_add_test(te, test_duplicates_and_conflicts);
     tcase_add_test(te, test_plaintext_passwords);
     tcase_add_test(te, test_required_fields);
