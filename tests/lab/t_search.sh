@@ -267,8 +267,11 @@ expect 200 "hostile documents"
 grep -q '\\u001B\[' "$B" || fail "no escaped ESC sequences in the hostile documents"
 grep -q "$(printf '\302\233')" "$B" || fail "no C1 CSI (U+009B) in the hostile documents"
 grep -q '\\uD800' "$B" || fail "no lone surrogate in the hostile documents"
-search '{"size":0,"track_total_hits":true,"query":{"bool":{"filter":[{"query_string":{"query":"tags:lab_hostile"}},{"range":{"@timestamp":{"gte":"now-15m"}}}]}}}'
-[ "$(j '.hits.total.value')" -ge 10 ] || fail "hostile documents in the last 15 minutes: $(j '.hits.total.value')"
+# half of them lie in the 15 minutes before the documents were made (the
+# server's start, when its password file was written), however long ago
+made=$(stat -c %Y "$LAB_SEARCH_DIR/pass")
+search '{"size":0,"track_total_hits":true,"query":{"bool":{"filter":[{"query_string":{"query":"tags:lab_hostile"}},{"range":{"@timestamp":{"gte":'$(( (made - 16 * 60) * 1000 ))',"format":"epoch_millis"}}}]}}}'
+[ "$(j '.hits.total.value')" -ge 10 ] || fail "hostile documents in the 15 minutes before the server started: $(j '.hits.total.value')"
 ok "hostile documents: $(j '.hits.total.value') in the last 15 minutes (ESC, C1, lone surrogates, ...)"
 
 # --- isolation: only through the bastion ----------------------------------
