@@ -174,9 +174,21 @@ $(GRAPH_BENCH_BIN): $(BUILD)/tests/bench/graph_bench.o $(LIB_OBJ)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-bench: mctop $(BENCH_BIN) $(HOP_BENCH_BIN) $(CACTI_BENCH_BIN) $(GRAPH_BENCH_BIN)
+ES_BENCH_BIN := $(BUILD)/tests/bench/es_bench
+$(ES_BENCH_BIN): $(BUILD)/tests/bench/es_bench.o $(LIB_OBJ)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+LOGS_BENCH_BIN := $(BUILD)/tests/bench/logs_bench
+$(LOGS_BENCH_BIN): $(BUILD)/tests/bench/logs_bench.o $(LIB_OBJ)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+bench: mctop $(BENCH_BIN) $(HOP_BENCH_BIN) $(CACTI_BENCH_BIN) $(GRAPH_BENCH_BIN) \
+       $(ES_BENCH_BIN) $(LOGS_BENCH_BIN)
 	BENCH_BIN=$(BENCH_BIN) HOP_BENCH_BIN=$(HOP_BENCH_BIN) \
 	  CACTI_BENCH_BIN=$(CACTI_BENCH_BIN) GRAPH_BENCH_BIN=$(GRAPH_BENCH_BIN) \
+	  ES_BENCH_BIN=$(ES_BENCH_BIN) LOGS_BENCH_BIN=$(LOGS_BENCH_BIN) \
 	  sh tests/bench/run.sh
 
 format:

@@ -1,6 +1,7 @@
 /* Growable byte buffer. */
 #include "buf.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,4 +124,21 @@ void buf_free(struct buf *b)
     free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
+}
+
+void buf_urlenc(struct buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+
+    for (; *s != '\0'; s++) {
+        unsigned char ch = (unsigned char)*s;
+
+        if (isalnum(ch) || strchr("-._~", ch) != NULL) {
+            buf_putc(b, (char)ch);
+        } else {
+            buf_putc(b, '%');
+            buf_putc(b, hex[ch >> 4]);
+            buf_putc(b, hex[ch & 15]);
+        }
+    }
 }

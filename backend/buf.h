@@ -17,6 +17,8 @@ void buf_printf(struct buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Append s as a JSON string literal, quotes included. */
 void buf_json_str(struct buf *b, const char *s);
+/* Append s percent-encoded for a URL query (all but A-Z a-z 0-9 -._~). */
+void buf_urlenc(struct buf *b, const char *s);
 /* Drop the first n bytes. */
 void buf_consume(struct buf *b, size_t n);
 void buf_reset(struct buf *b);

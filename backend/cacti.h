@@ -83,12 +83,6 @@ struct cacti_export {
                         at point 0 (0 for rrdtool's JSON) */
 };
 
-/* min, average, max over the known values, and the newest known one. */
-struct cacti_stats {
-    double min, avg, max, last;
-    size_t known; /* 0: all NAN, the others are NAN too */
-};
-
 /* What a page from Cacti is, from its markers (Cacti never sends 401). */
 enum cacti_page {
     CACTI_PAGE_OTHER,     /* not a login page: logged in or guest */
@@ -135,8 +129,6 @@ int cacti_parse_rrd_json(const char *p, size_t n, struct cacti_export *out,
  * collapsed; never NULL.
  */
 char *cacti_html_text(const char *p, size_t n);
-
-void cacti_series_stats(const double *v, size_t n, struct cacti_stats *st);
 
 void cacti_device_list_free(struct cacti_device_list *l);
 void cacti_graph_list_free(struct cacti_graph_list *l);

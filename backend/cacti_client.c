@@ -55,23 +55,6 @@ static unsigned long cacti_dhash(long id, long long end, int span)
     return (unsigned long)(k ^ (k >> 29));
 }
 
-void cacti_urlenc(struct buf *b, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-
-    for (; *s != '\0'; s++) {
-        unsigned char ch = (unsigned char)*s;
-
-        if (isalnum(ch) || strchr("-._~", ch) != NULL) {
-            buf_putc(b, (char)ch);
-        } else {
-            buf_putc(b, '%');
-            buf_putc(b, hex[ch >> 4]);
-            buf_putc(b, hex[ch & 15]);
-        }
-    }
-}
-
 /* ---- entries ---- */
 
 static void cacti_hentry_free(struct cacti_hentry *h)
@@ -450,8 +433,8 @@ static void cacti_job_start(struct cacti_client *c, struct cacti_job *j)
     case CACTI_JOB_FIND_NAME:
     case CACTI_JOB_FIND_ADDR:
         buf_puts(&path, "/graph_view.php?action=ajax_hosts&term=");
-        cacti_urlenc(&path, j->kind == CACTI_JOB_FIND_NAME ? j->h->name
-                                                           : j->h->address);
+        buf_urlenc(&path,
+                   j->kind == CACTI_JOB_FIND_NAME ? j->h->name : j->h->address);
         break;
     case CACTI_JOB_LIST:
         buf_printf(&path,
@@ -485,7 +468,8 @@ static void cacti_job_start(struct cacti_client *c, struct cacti_job *j)
 
 int cacti_get(struct cacti_client *c, struct cacti_job *j, const char *path)
 {
-    struct http_cb cb = { cacti_on_status, cacti_on_data, cacti_on_done, j };
+    struct http_cb cb = { cacti_on_status, cacti_on_data, cacti_on_done, j,
+                          NULL };
     struct mc_err err = { 0 };
     char *full = xasprintf("%s%s", c->prefix, path);
 

@@ -117,7 +117,6 @@ void cacti_job_fail(struct cacti_client *c, struct cacti_job *j,
 void cacti_job_free(struct cacti_job *j);
 /* Every waiting job fails with c->state (the login failed). */
 void cacti_fail_queue(struct cacti_client *c);
-void cacti_urlenc(struct buf *b, const char *s);
 
 /* cacti_login.c: the transport and the login before any request. */
 /* True when requests may go; else starts what is missing. */

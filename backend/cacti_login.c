@@ -210,7 +210,7 @@ static void cacti_login_send(struct cacti_client *c, const char *method,
                              const char *body)
 {
     struct http_cb cb = { cacti_login_status, cacti_login_data,
-                          cacti_login_done, c };
+                          cacti_login_done, c, NULL };
     struct mc_err err = { 0 };
     char *path = xasprintf("%s/index.php", c->prefix);
 
@@ -227,11 +227,11 @@ static void cacti_login_post(struct cacti_client *c, const char *token)
     struct buf body = { 0 };
 
     buf_puts(&body, "__csrf_magic=");
-    cacti_urlenc(&body, token);
+    buf_urlenc(&body, token);
     buf_puts(&body, "&action=login&login_username=");
-    cacti_urlenc(&body, c->user);
+    buf_urlenc(&body, c->user);
     buf_puts(&body, "&login_password=");
-    cacti_urlenc(&body, c->password);
+    buf_urlenc(&body, c->password);
     cacti_login_set(c, CACTI_L_POST, "logging in to Cacti as %s", c->user);
     cacti_login_send(c, "POST", body.data);
     explicit_bzero(body.data, body.len);

@@ -1,6 +1,6 @@
 /*
  * Graph data to struct cacti_export: graph_xport.php's CSV and `rrdtool
- * xport --json --showtime`, plus the summary statistics of a series.
+ * xport --json --showtime`.
  *
  * The CSV, as Cacti 1.2 writes it: an optional UTF-8 BOM, "Key","Value"
  * metadata lines, a line "", the header "Date","A","B",... and one row per
@@ -839,28 +839,7 @@ int cacti_parse_rrd_json(const char *p, size_t n, struct cacti_export *out,
     return 0;
 }
 
-/* ---- statistics and freeing ---------------------------------------------- */
-
-void cacti_series_stats(const double *v, size_t n, struct cacti_stats *st)
-{
-    double sum = 0;
-
-    st->min = st->max = st->avg = st->last = NAN;
-    st->known = 0;
-    for (size_t i = 0; v != NULL && i < n; i++) {
-        if (isnan(v[i]))
-            continue;
-        if (st->known == 0 || v[i] < st->min)
-            st->min = v[i];
-        if (st->known == 0 || v[i] > st->max)
-            st->max = v[i];
-        sum += v[i];
-        st->last = v[i];
-        st->known++;
-    }
-    if (st->known > 0)
-        st->avg = sum / (double)st->known;
-}
+/* ---- freeing ------------------------------------------------------------- */
 
 void cacti_export_free(struct cacti_export *x)
 {

@@ -158,10 +158,13 @@ static void section_begin(struct parse *p, const char *name)
         site_begin(p, rest);
     } else if ((rest = section_word(name, "ssh")) != NULL) {
         config_ssh_begin(p, rest);
+    } else if ((rest = section_word(name, "query")) != NULL) {
+        config_query_begin(p, rest);
     } else {
         config_diag_add(p, p->lineno,
                         "unknown section [%.60s]; expected [mctop], "
-                        "[site NAME] or [ssh SITE PATTERN]",
+                        "[site NAME], [ssh SITE PATTERN] or [query SITE "
+                        "NAME]",
                         name);
         p->sec = SEC_SKIP;
     }
@@ -290,6 +293,11 @@ static void section_keys(struct parse *p, const struct key_def **table,
         *n = config_mctop_nkeys;
         *lines = p->mctop_lines;
         *base = (char *)p->cfg;
+    } else if (p->sec == SEC_QUERY) {
+        *table = config_query_keys;
+        *n = config_query_nkeys;
+        *lines = p->query[p->nquery - 1].key;
+        *base = (char *)&p->query[p->nquery - 1].q;
     } else if (p->sec == SEC_SSH) {
         *table = config_ssh_keys;
         *n = config_ssh_nkeys;
@@ -314,6 +322,8 @@ static void unknown_key(struct parse *p, const struct key_def *table, size_t n,
         snprintf(where, sizeof where, "[mctop]");
     else if (p->sec == SEC_SITE)
         snprintf(where, sizeof where, "[site %s]", config_site_cur(p)->name);
+    else if (p->sec == SEC_QUERY)
+        config_query_where(p, where, sizeof where);
     else
         config_ssh_where(p, where, sizeof where);
     snprintf(ssh_key, sizeof ssh_key, "ssh_%s", name); /* user: ssh_user */
@@ -436,6 +446,7 @@ int config_load(const char *path, struct mc_config *cfg,
     free(p.diag_line);
     free(p.site_lines);
     config_ssh_parse_free(&p);
+    config_query_parse_free(&p);
     if (diag->n == 0)
         return 0;
     config_free(cfg);
@@ -476,6 +487,15 @@ const struct mc_site_config *config_find_site(const struct mc_config *cfg,
     return NULL;
 }
 
+void config_words_free(struct mc_words *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        free(w->v[i]);
+    free(w->v);
+    w->v = NULL;
+    w->n = 0;
+}
+
 static void endpoint_free(struct mc_endpoint *ep)
 {
     free(ep->url);
@@ -504,6 +524,13 @@ static void site_free(struct mc_site_config *s)
     endpoint_free(&s->logs);
     secret_clear(&s->logs_api_key);
     free(s->logs_index);
+    free(s->logs_time_field);
+    config_words_free(&s->logs_host_fields);
+    config_words_free(&s->logs_level_fields);
+    config_words_free(&s->logs_message_fields);
+    for (i = 0; i < s->nqueries; i++)
+        config_query_free(&s->queries[i]);
+    free(s->queries);
     config_ssh_rule_free(&s->ssh_default);
     for (i = 0; i < s->nssh_rules; i++)
         config_ssh_rule_free(&s->ssh_rules[i]);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "backend/es.h"
 #include "backend/metrics.h"
 #include "backend/secret.h"
 
@@ -73,6 +74,21 @@ struct mc_ssh_rule {
     int line; /* of the [ssh ...] header, or of the [site NAME] one */
 };
 
+/* A list of words from a comma-separated value. */
+struct mc_words {
+    char **v;
+    size_t n;
+};
+
+/* A saved log search: a [query SITE NAME] section. */
+struct mc_saved_query {
+    char *name;
+    enum es_syntax syntax; /* default KQL, as Kibana */
+    char *query;
+    char *range; /* the start of the range: "now-1h"; NULL: the view's */
+    int line;    /* of the [query ...] header */
+};
+
 /* One [site NAME] section. Paths are absolute ("~/" expanded). */
 struct mc_site_config {
     char *name;
@@ -102,6 +118,13 @@ struct mc_site_config {
     struct mc_endpoint logs;       /* elastic_* keys; url from either URL key */
     struct mc_secret logs_api_key; /* instead of user and password */
     char *logs_index;              /* index pattern; NULL without logs */
+    char *logs_time_field;         /* "@timestamp" */
+    struct mc_words logs_host_fields; /* tried in order: host.name, host */
+    struct mc_words logs_level_fields;
+    struct mc_words logs_message_fields;
+    enum es_syntax logs_syntax;     /* of the query bar at first */
+    struct mc_saved_query *queries; /* its [query ...] sections, in order */
+    size_t nqueries;
 
     /* SSH sessions to the site's hosts: see config_ssh_for(). */
     struct mc_ssh_rule ssh_default; /* the ssh_* keys, defaults applied */

@@ -182,6 +182,33 @@ static void site_check_icinga(struct parse *p, size_t i)
     endpoint_check_ca(p, i, "icinga", &s->icinga);
 }
 
+static void words_default(struct mc_words *w, const char *const *v)
+{
+    if (w->n > 0)
+        return;
+    for (; *v != NULL; v++) {
+        w->v = xreallocarray(w->v, w->n + 1, sizeof *w->v);
+        w->v[w->n++] = xstrdup(*v);
+    }
+}
+
+/* Logstash documents with and without ECS: both names of each field. */
+static void site_logs_defaults(struct mc_site_config *s)
+{
+    static const char *const host[] = { "host.name", "host", NULL };
+    static const char *const level[] = { "log.level", "level", "loglevel",
+                                         "severity", NULL };
+    static const char *const message[] = { "message", NULL };
+
+    if (s->logs_index == NULL)
+        s->logs_index = xstrdup(DEFAULT_INDEX);
+    if (s->logs_time_field == NULL)
+        s->logs_time_field = xstrdup("@timestamp");
+    words_default(&s->logs_host_fields, host);
+    words_default(&s->logs_level_fields, level);
+    words_default(&s->logs_message_fields, message);
+}
+
 /* Cacti: how it logs in, and the defaults of its other keys. */
 static void site_check_cacti(struct parse *p, size_t i)
 {
@@ -225,8 +252,10 @@ static void site_check_optional(struct parse *p, size_t i)
         endpoint_unused(p, i, "elastic", "elastic_url or kibana_url");
     else
         endpoint_check_auth(p, i, "elastic", &s->logs, GROUP_LOGS_AUTH);
-    if (s->logs.url != NULL && s->logs_index == NULL)
-        s->logs_index = xstrdup(DEFAULT_INDEX);
+    if (s->logs.url != NULL)
+        site_logs_defaults(s);
+    if (config_site_key_line(p, i, "elastic_syntax") == 0)
+        s->logs_syntax = ES_KQL; /* Kibana's default */
 }
 
 static void site_defaults(struct mc_config *cfg, struct mc_site_config *s)
@@ -270,6 +299,7 @@ void config_finish(struct parse *p)
         site_check_optional(p, i);
     }
     config_ssh_finish(p);
+    config_query_finish(p);
     if (p->site_headers == 0)
         config_diag_add(p, 0,
                         "no [site NAME] section; at least one site is needed");

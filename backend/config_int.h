@@ -11,9 +11,10 @@
 
 #include "backend/config.h"
 
-#define ARRAY_LEN(a)    (sizeof(a) / sizeof((a)[0]))
-#define CONFIG_KEYS_MAX 64 /* keys in one section's table, at the most */
-#define CONFIG_SSH_KEYS 4  /* keys of an [ssh SITE PATTERN] section */
+#define ARRAY_LEN(a)      (sizeof(a) / sizeof((a)[0]))
+#define CONFIG_KEYS_MAX   64 /* keys in one section's table, at the most */
+#define CONFIG_SSH_KEYS   4  /* keys of an [ssh SITE PATTERN] section */
+#define CONFIG_QUERY_KEYS 3  /* keys of a [query SITE NAME] section */
 
 struct parse;
 
@@ -46,8 +47,24 @@ extern const struct key_def config_site_keys[];
 extern const size_t config_site_nkeys;
 extern const struct key_def config_ssh_keys[];
 extern const size_t config_ssh_nkeys;
+extern const struct key_def config_query_keys[];
+extern const size_t config_query_nkeys;
 
-enum section_kind { SEC_NONE, SEC_MCTOP, SEC_SITE, SEC_SSH, SEC_SKIP };
+enum section_kind {
+    SEC_NONE,
+    SEC_MCTOP,
+    SEC_SITE,
+    SEC_SSH,
+    SEC_QUERY,
+    SEC_SKIP
+};
+
+/* A [query SITE NAME] section, kept until its site is known to exist. */
+struct query_section {
+    char *site;
+    struct mc_saved_query q;
+    int key[CONFIG_QUERY_KEYS];
+};
 
 /* An [ssh SITE PATTERN] section until the end of the file, when its site
  * is known to exist (a site may come after its rules). */
@@ -83,6 +100,8 @@ struct parse {
     struct site_lines *site_lines; /* parallel to cfg->sites */
     struct ssh_section *ssh;       /* [ssh ...] sections, in file order */
     size_t nssh;                   /* the current one is the last */
+    struct query_section *query;   /* [query ...] sections, in file order */
+    size_t nquery;                 /* the current one is the last */
 };
 
 /* The site whose section is being read. */
@@ -145,5 +164,17 @@ void config_ssh_finish(struct parse *p);
 /* Free the rules config_ssh_finish() did not take. */
 void config_ssh_parse_free(struct parse *p);
 void config_ssh_rule_free(struct mc_ssh_rule *r);
+
+/* Free a word list (config.c). */
+void config_words_free(struct mc_words *w);
+
+/* --- config_query.c: [query SITE NAME], saved log searches ----------- */
+
+void config_query_begin(struct parse *p, const char *words);
+void config_query_where(const struct parse *p, char *buf, size_t size);
+/* Give each site its queries; check what a section lacks. */
+void config_query_finish(struct parse *p);
+void config_query_parse_free(struct parse *p);
+void config_query_free(struct mc_saved_query *q);
 
 #endif

@@ -50,6 +50,8 @@ static void set_netrc(struct parse *p, const struct key_def *k, void *field,
                       const char *value);
 static void set_forbidden(struct parse *p, const struct key_def *k, void *field,
                           const char *value);
+static void set_words(struct parse *p, const struct key_def *k, void *field,
+                      const char *value);
 
 static const char *const theme_names[] = { "dark", "light", "mono", NULL };
 /* set_enum: in the order of the enum, from .arg. */
@@ -58,10 +60,13 @@ static const char *const ssh_target_names[] = { "address", "name", NULL };
 static const char *const cacti_auth_names[] = { "form", "basic", "guest",
                                                 NULL };
 static const char *const cacti_fallback_names[] = { "none", "rrdtool", NULL };
+static const char *const syntax_names[] = { "lucene", "kql", NULL };
 _Static_assert(sizeof(enum mc_ssh_mode) == sizeof(int) &&
                    sizeof(enum mc_ssh_target) == sizeof(int) &&
                    sizeof(enum mc_cacti_auth) == sizeof(int) &&
-                   sizeof(enum mc_cacti_fallback) == sizeof(int),
+                   sizeof(enum mc_cacti_fallback) == sizeof(int) &&
+                   sizeof(enum es_syntax) == sizeof(int) && ES_LUCENE == 0 &&
+                   ES_KQL == 1,
                "set_enum stores an int");
 
 #define G(field) offsetof(struct mc_config, field)
@@ -142,6 +147,12 @@ const struct key_def config_site_keys[] = {
         .arg = MC_SECRET_ENV, .group = GROUP_LOGS_AUTH),
     KEY("elastic_ca_file", set_path, S(logs.ca_file), .arg = PATH_READABLE),
     KEY("elastic_index", set_word, S(logs_index)),
+    KEY("elastic_time_field", set_word, S(logs_time_field)),
+    KEY("elastic_host_fields", set_words, S(logs_host_fields)),
+    KEY("elastic_level_fields", set_words, S(logs_level_fields)),
+    KEY("elastic_message_fields", set_words, S(logs_message_fields)),
+    KEY("elastic_syntax", set_enum, S(logs_syntax), .arg = ES_LUCENE,
+        .choices = syntax_names),
     KEY("ssh_user", set_word, S(ssh_default.user)),
     KEY("ssh_identity", set_path, S(ssh_default.identity),
         .arg = PATH_READABLE),
@@ -159,9 +170,20 @@ const struct key_def config_ssh_keys[] = {
         .choices = ssh_target_names),
 };
 
+#define Q(field) offsetof(struct mc_saved_query, field)
+const struct key_def config_query_keys[] = {
+    KEY("syntax", set_enum, Q(syntax), .arg = ES_LUCENE,
+        .choices = syntax_names),
+    KEY("query", set_text, Q(query)),
+    KEY("range", set_word, Q(range)),
+};
+
 const size_t config_mctop_nkeys = ARRAY_LEN(config_mctop_keys);
 const size_t config_site_nkeys = ARRAY_LEN(config_site_keys);
 const size_t config_ssh_nkeys = ARRAY_LEN(config_ssh_keys);
+const size_t config_query_nkeys = ARRAY_LEN(config_query_keys);
+_Static_assert(ARRAY_LEN(config_query_keys) == CONFIG_QUERY_KEYS,
+               "CONFIG_QUERY_KEYS");
 _Static_assert(ARRAY_LEN(config_mctop_keys) <= CONFIG_KEYS_MAX &&
                    ARRAY_LEN(config_site_keys) <= CONFIG_KEYS_MAX,
                "raise CONFIG_KEYS_MAX in config_int.h");
@@ -600,4 +622,26 @@ static void set_forbidden(struct parse *p, const struct key_def *k, void *field,
     (void)field;
     (void)value;
     config_diag_add(p, p->lineno, "%s: %s", k->name, k->hint);
+}
+
+/* Field names, comma separated: "host.name, host". */
+static void set_words(struct parse *p, const struct key_def *k, void *field,
+                      const char *value)
+{
+    struct mc_words *w = field, nw = { 0 };
+    const char *s = value, *b, *e;
+
+    while (list_next(&s, &b, &e)) {
+        if (b == e || memchr(b, ' ', (size_t)(e - b)) != NULL) {
+            config_diag_add(p, p->lineno,
+                            "%s: expected field names separated by commas",
+                            k->name);
+            config_words_free(&nw);
+            return;
+        }
+        nw.v = xreallocarray(nw.v, nw.n + 1, sizeof *nw.v);
+        nw.v[nw.n++] = xstrndup(b, (size_t)(e - b));
+    }
+    config_words_free(w);
+    *w = nw;
 }

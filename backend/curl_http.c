@@ -24,7 +24,8 @@ struct curl_http {
     struct curl_loop *cl;
     char *name, *base_url, *user, *password, *ca_file, *unix_socket;
     bool method_override, accept_json, form_body;
-    CURLSH *share; /* the cookie jar of the client's requests, or NULL */
+    CURLSH *share;  /* the cookie jar of the client's requests, or NULL */
+    char **headers; /* extra request headers, NULL-terminated, or NULL */
     const char *(*explain)(void *arg);
     void *explain_arg;
     struct http_req *reqs;
@@ -252,6 +253,36 @@ static size_t curl_req_write(char *p, size_t size, size_t n, void *arg)
     return r->cancelled ? 0 : size * n;
 }
 
+/* A response header line: "Name: value\r\n" to the owner's callback. */
+static size_t curl_req_header(char *p, size_t size, size_t n, void *arg)
+{
+    struct http_req *r = arg;
+    size_t len = size * n, k;
+    char name[64], value[256];
+    const char *colon = memchr(p, ':', len);
+
+    if (r->cancelled || r->cb.on_header == NULL || colon == NULL)
+        return len;
+    k = (size_t)(colon - p);
+    if (k == 0 || k >= sizeof name)
+        return len;
+    memcpy(name, p, k);
+    name[k] = '\0';
+    colon++;
+    while (colon < p + len && (*colon == ' ' || *colon == '\t'))
+        colon++;
+    k = (size_t)(p + len - colon);
+    while (k > 0 && (colon[k - 1] == '\r' || colon[k - 1] == '\n' ||
+                     colon[k - 1] == ' '))
+        k--;
+    if (k >= sizeof value)
+        k = sizeof value - 1;
+    memcpy(value, colon, k);
+    value[k] = '\0';
+    r->cb.on_header(r->cb.arg, name, value);
+    return len;
+}
+
 static void curl_req_options(struct http_req *r, const char *method,
                              const char *path, const char *body)
 {
@@ -289,6 +320,12 @@ static void curl_req_options(struct http_req *r, const char *method,
     }
     if (ch->accept_json)
         r->hdrs = curl_slist_append(r->hdrs, "Accept: application/json");
+    for (size_t i = 0; ch->headers != NULL && ch->headers[i] != NULL; i++)
+        r->hdrs = curl_slist_append(r->hdrs, ch->headers[i]);
+    if (r->cb.on_header != NULL) {
+        curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, curl_req_header);
+        curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+    }
     if (body != NULL) {
         r->body = xstrdup(body);
         r->hdrs = curl_slist_append(
@@ -379,6 +416,11 @@ static void curl_http_destroy(void *impl)
     free(ch->unix_socket);
     if (ch->share != NULL)
         curl_share_cleanup(ch->share);
+    for (size_t i = 0; ch->headers != NULL && ch->headers[i] != NULL; i++) {
+        explicit_bzero(ch->headers[i], strlen(ch->headers[i])); /* keys */
+        free(ch->headers[i]);
+    }
+    free(ch->headers);
     curl_loop_put(ch->cl);
     free(ch);
 }
@@ -410,6 +452,15 @@ struct http_client *curl_http_new(struct loop *loop,
     ch->method_override = cfg->method_override;
     ch->accept_json = cfg->accept_json;
     ch->form_body = cfg->form_body;
+    if (cfg->headers != NULL) {
+        size_t n = 0;
+
+        while (cfg->headers[n] != NULL)
+            n++;
+        ch->headers = xcalloc(n + 1, sizeof *ch->headers);
+        for (size_t i = 0; i < n; i++)
+            ch->headers[i] = xstrdup(cfg->headers[i]);
+    }
     if (cfg->cookies) {
         /* One loop thread uses it: no lock functions needed. */
         ch->share = curl_share_init();

@@ -27,6 +27,8 @@ struct curl_http_config {
     bool form_body;
     /* Keep cookies across this client's requests (a session cookie). */
     bool cookies;
+    /* More request headers ("kbn-xsrf: mctop"), NULL-terminated; copied. */
+    const char *const *headers;
     /* Explains a transport failure (e.g. why the bastion refused). */
     const char *(*explain)(void *arg);
     void *explain_arg;

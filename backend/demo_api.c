@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "backend/demo_cacti.h"
+#include "backend/demo_es.h"
 #include "backend/demo_int.h"
 #include "backend/xalloc.h"
 
@@ -88,7 +89,7 @@ static int hexval(int c)
 }
 
 /* Percent-decode s[0..len) into a new string. */
-static char *url_decode(const char *s, size_t len)
+char *demo_url_decode(const char *s, size_t len, bool plus_is_space)
 {
     char *out = xmalloc(len + 1);
     size_t n = 0;
@@ -99,7 +100,7 @@ static char *url_decode(const char *s, size_t len)
             out[n++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
             i += 2;
         } else {
-            out[n++] = s[i];
+            out[n++] = plus_is_space && s[i] == '+' ? ' ' : s[i];
         }
     }
     out[n] = '\0';
@@ -117,8 +118,9 @@ static void merge_query(cJSON *params, const char *q)
         const char *eq = memchr(q, '=', len);
 
         if (eq != NULL && eq > q) {
-            char *k = url_decode(q, (size_t)(eq - q));
-            char *v = url_decode(eq + 1, len - (size_t)(eq - q) - 1);
+            char *k = demo_url_decode(q, (size_t)(eq - q), false);
+            char *v =
+                demo_url_decode(eq + 1, len - (size_t)(eq - q) - 1, false);
             cJSON *arr = cJSON_GetObjectItemCaseSensitive(query, k);
 
             if (arr == NULL)
@@ -519,7 +521,11 @@ struct demo_reply *demo_request(struct demo *d, const char *method,
     /* Cacti's pages and exports (a form body, not JSON). */
     if (strncmp(path, "/cacti", 6) == 0 && strchr("/?", path[6]) != NULL)
         return demo_cacti_request(d, method, path + 6, body, status);
-    dec = url_decode(path, q != NULL ? (size_t)(q - path) : strlen(path));
+    /* Elasticsearch's /<indices>/_search over the demo's logs. */
+    if (demo_es_owns(path))
+        return demo_es_request(d, method, path, body, status);
+    dec = demo_url_decode(path, q != NULL ? (size_t)(q - path) : strlen(path),
+                          false);
     n = strlen(dec);
     while (n > 0 && dec[n - 1] == '/')
         dec[--n] = '\0';

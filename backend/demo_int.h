@@ -303,6 +303,11 @@ struct demo_reply *demo_reply_body(struct demo *d, int *status, int code,
 /* Icinga's error body {"error":CODE,"status":"TEXT"}. */
 struct demo_reply *demo_reply_error(struct demo *d, int *status, int code,
                                     const char *text);
+/*
+ * Percent-decode s[0..len) into a new string (%XX with two hex digits;
+ * anything else is kept). plus_is_space: '+' is a space, as in a form.
+ */
+char *demo_url_decode(const char *s, size_t len, bool plus_is_space);
 /* A scalar parameter: a string, or the last string of an array. */
 const char *demo_param_str(const struct cJSON *params, const char *name);
 /* A host or service ("host!service") by name, or UINT32_MAX. */

@@ -23,6 +23,8 @@ struct http_cb {
      */
     void (*on_done)(void *arg, int status, const struct mc_err *err);
     void *arg;
+    /* Optional: each response header (name without ':', value trimmed). */
+    void (*on_header)(void *arg, const char *name, const char *value);
 };
 
 struct http_ops {

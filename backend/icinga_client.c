@@ -408,7 +408,7 @@ static int icinga_fetch_part(struct icinga_client *c, int which)
 {
     struct fetch_part *p = &c->fetch->part[which];
     struct http_cb cb = { icinga_fetch_status, icinga_fetch_data,
-                          icinga_fetch_done, p };
+                          icinga_fetch_done, p, NULL };
     struct mc_err err = { 0 };
     bool hosts = which == PART_HOSTS;
 
@@ -610,7 +610,7 @@ static void icinga_events_done(void *arg, int status, const struct mc_err *te)
 static void icinga_open_events(struct icinga_client *c)
 {
     struct http_cb cb = { icinga_events_status, icinga_events_data,
-                          icinga_events_done, c };
+                          icinga_events_done, c, NULL };
     struct mc_err err = { 0 };
     char body[512];
 
@@ -773,7 +773,7 @@ static void host_fetch_done(void *arg, int status, const struct mc_err *terr)
 void icinga_client_fetch_host(struct icinga_client *c, const char *host)
 {
     struct http_cb cb = { host_fetch_status, host_fetch_data, host_fetch_done,
-                          NULL };
+                          NULL, NULL };
     struct host_fetch *h;
     struct mc_err err = { 0 };
     struct buf body = { 0 };

@@ -9,6 +9,7 @@
 #include "backend/demo_http.h"
 #include "backend/icinga_client.h"
 #include "backend/icinga_parse.h"
+#include "backend/logs_client.h"
 #include "backend/loop.h"
 #include "backend/site_int.h"
 #include "backend/snapshot.h"
@@ -44,6 +45,7 @@ struct site *site_new_demo(struct loop *loop, struct worker *worker,
     s->http = demo_http_new(loop, seed, nhosts);
     s->icinga = icinga_client_new(s);
     s->cacti = cacti_client_new(s);
+    s->logs = logs_client_new(s);
     return s;
 }
 
@@ -71,6 +73,7 @@ void site_free(struct site *s)
     triage_free(s->triage); /* before the transport its requests use */
     icinga_client_free(s->icinga);
     cacti_client_free(s->cacti); /* it may use the demo's http */
+    logs_client_free(s->logs);
     if (s->http != NULL)
         s->http->ops->free(s->http->impl);
     site_ssh_free(s); /* before the worker that may be reading a key */

@@ -19,6 +19,7 @@ struct mc_snapshot;
 struct trend;
 struct icinga_client;
 struct cacti_client;
+struct logs_client;
 struct worker;
 struct mc_site_config;
 struct site_remote;
@@ -66,6 +67,7 @@ struct site {
     struct trend *load_trend; /* each host's load meter over time */
     struct icinga_client *icinga;
     struct cacti_client *cacti; /* NULL: the site has no Cacti */
+    struct logs_client *logs;
     struct site_remote
         *remote; /* bastion, tunnel, secrets; NULL for the demo */
 

@@ -13,6 +13,7 @@
 #include "backend/curl_http.h"
 #include "backend/icinga_client.h"
 #include "backend/icinga_parse.h"
+#include "backend/logs_client.h"
 #include "backend/loop.h"
 #include "backend/secret.h"
 #include "backend/site_int.h"
@@ -79,6 +80,7 @@ struct site *site_new(struct loop *loop, struct worker *worker,
     s->remote = r;
     s->icinga = icinga_client_new(s);
     s->cacti = cacti_client_new(s);
+    s->logs = logs_client_new(s);
     return s;
 }
 

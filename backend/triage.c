@@ -307,7 +307,7 @@ static int triage_send(struct triage *t, enum icinga_action a,
                        struct mc_err *err)
 {
     struct http_cb cb = { triage_req_status, triage_req_data, triage_req_done,
-                          NULL };
+                          NULL, NULL };
     struct triage_req *r = xcalloc(1, sizeof *r);
     bool hosts = strcmp(rq->type, "Host") == 0;
     char key[1024];

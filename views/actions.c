@@ -4,7 +4,7 @@
 #include <stddef.h>
 
 const char *const actions_keytables[] = { "global", "list",   "hosts", "alerts",
-                                          "run",    "graphs", NULL };
+                                          "run",    "graphs", "logs",  NULL };
 
 const struct keymap_action actions_table[] = {
     { "quit", ACT_QUIT, "Quit mctop" },
@@ -18,6 +18,7 @@ const struct keymap_action actions_table[] = {
     { "view-alerts", ACT_VIEW_ALERTS, "Show the alerts view" },
     { "view-run", ACT_VIEW_RUN, "Show the run view (output of :run)" },
     { "view-graphs", ACT_VIEW_GRAPHS, "Show the graphs view" },
+    { "view-logs", ACT_VIEW_LOGS, "Show the logs view" },
     { "view-next", ACT_VIEW_NEXT, "Next view" },
     { "view-prev", ACT_VIEW_PREV, "Previous view" },
     { "cursor-up", ACT_UP, "Move up" },
@@ -47,6 +48,8 @@ const struct keymap_action actions_table[] = {
     { "comment", ACT_COMMENT, "Add a comment" },
     { "ssh", ACT_SSH, "Open a shell on the host of the row" },
     { "graphs", ACT_GRAPHS, "Show the Cacti graphs of the host of the row" },
+    { "logs", ACT_LOGS,
+      "Search the logs of the host of the row around its last change" },
     { "toggle-handled", ACT_TOGGLE_HANDLED,
       "Show or hide handled problems (acknowledged, in downtime)" },
     { "toggle-soft", ACT_TOGGLE_SOFT, "Show or hide soft problems" },
@@ -55,7 +58,7 @@ const struct keymap_action actions_table[] = {
     { "run-cancel", ACT_RUN_CANCEL,
       "Cancel the :run: stop its running and queued hosts" },
     { "range-next", ACT_GRAPH_RANGE_NEXT,
-      "Next time range (1h, 6h, 1d, 1w, 1m)" },
+      "Next time range (graphs 1h…1m, logs 15m…7d)" },
     { "range-prev", ACT_GRAPH_RANGE_PREV, "Previous time range" },
     { "zoom-in", ACT_GRAPH_ZOOM_IN, "Zoom in: half the time span" },
     { "zoom-out", ACT_GRAPH_ZOOM_OUT, "Zoom out: twice the time span" },
@@ -65,6 +68,15 @@ const struct keymap_action actions_table[] = {
     { "point-left", ACT_GRAPH_LEFT, "Cursor to an older point" },
     { "point-right", ACT_GRAPH_RIGHT, "Cursor to a newer point" },
     { "tall", ACT_GRAPH_TALL, "Taller charts, or one line each" },
-    { "reload", ACT_GRAPH_RELOAD, "Fetch the graphs again" },
+    { "reload", ACT_GRAPH_RELOAD, "Fetch the graphs again, or run the search" },
+    { "query", ACT_LOG_QUERY, "Edit the log search's query (Enter runs it)" },
+    { "syntax", ACT_LOG_SYNTAX, "Read the query as KQL or as Lucene" },
+    { "follow", ACT_LOG_FOLLOW, "Follow: new documents come in at the top" },
+    { "next-error", ACT_LOG_NEXT_ERROR,
+      "The next older document at level ERROR or worse" },
+    { "prev-error", ACT_LOG_PREV_ERROR,
+      "The next newer document at level ERROR or worse" },
+    { "json", ACT_LOG_JSON, "Document: its fields, or its JSON source" },
+    { "saved-queries", ACT_LOG_SAVED, "Pick one of the site's saved queries" },
     { NULL, 0, NULL },
 };

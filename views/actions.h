@@ -18,6 +18,7 @@ enum action {
     ACT_VIEW_ALERTS,
     ACT_VIEW_RUN,
     ACT_VIEW_GRAPHS,
+    ACT_VIEW_LOGS,
     ACT_VIEW_NEXT,
     ACT_VIEW_PREV,
     /* lists */
@@ -47,6 +48,7 @@ enum action {
     ACT_COMMENT,
     ACT_SSH,
     ACT_GRAPHS,
+    ACT_LOGS,
     /* alerts */
     ACT_TOGGLE_HANDLED,
     ACT_TOGGLE_SOFT,
@@ -66,6 +68,14 @@ enum action {
     ACT_GRAPH_RIGHT,
     ACT_GRAPH_TALL,
     ACT_GRAPH_RELOAD,
+    /* logs */
+    ACT_LOG_QUERY,
+    ACT_LOG_SYNTAX,
+    ACT_LOG_FOLLOW,
+    ACT_LOG_NEXT_ERROR,
+    ACT_LOG_PREV_ERROR,
+    ACT_LOG_JSON,
+    ACT_LOG_SAVED,
     ACT_COUNT
 };
 
@@ -78,6 +88,7 @@ enum keytable {
     KT_ALERTS,
     KT_RUN,
     KT_GRAPHS,
+    KT_LOGS,
     KT_COUNT
 };
 

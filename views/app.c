@@ -21,6 +21,7 @@
 #include "views/bars.h"
 #include "views/graphs.h"
 #include "views/hostkey.h"
+#include "views/logs.h"
 #include "views/run.h"
 
 #define APP_MIN_COLS 60
@@ -29,10 +30,9 @@
 #define APP_DATA_MS  100
 
 static const struct view_ops *const app_view_ops[VIEW_COUNT] = {
-    [VIEW_HOSTS] = &hosts_view_ops,
-    [VIEW_ALERTS] = &alerts_view_ops,
-    [VIEW_RUN] = &run_view_ops,
-    [VIEW_GRAPHS] = &graphs_view_ops,
+    [VIEW_HOSTS] = &hosts_view_ops, [VIEW_ALERTS] = &alerts_view_ops,
+    [VIEW_RUN] = &run_view_ops,     [VIEW_GRAPHS] = &graphs_view_ops,
+    [VIEW_LOGS] = &logs_view_ops,
 };
 
 void app_init(struct app *app, struct loop *loop, struct site **sites,
@@ -141,6 +141,8 @@ bool app_view_shown(const struct app *app, int id)
 {
     if (id == VIEW_GRAPHS)
         return app->cur == VIEW_GRAPHS || graphs_view_has_host(app);
+    if (id == VIEW_LOGS)
+        return app->cur == VIEW_LOGS || logs_view_has_search(app);
     return id != VIEW_RUN || app->cur == VIEW_RUN || run_view_has_run(app);
 }
 
@@ -181,6 +183,33 @@ static void app_start_prompt(struct app *app, enum app_mode mode)
         lineedit_init(&app->edit, &app->cmd_hist, command_complete, app);
     }
     app->mode = mode;
+}
+
+void app_start_edit(struct app *app, const char *initial, struct history *hist,
+                    app_edit_cb cb, void *arg)
+{
+    lineedit_free(&app->edit);
+    lineedit_init(&app->edit, hist, NULL, NULL);
+    lineedit_set(&app->edit, initial != NULL ? initial : "");
+    app->edit_cb = cb;
+    app->edit_arg = arg;
+    app->mode = MODE_EDIT;
+    app->dirty = true;
+}
+
+static void app_edit_key(struct app *app, int key)
+{
+    enum lineedit_result r = lineedit_key(&app->edit, key);
+    char *text;
+
+    if (r != LE_ACCEPT && r != LE_CANCEL)
+        return;
+    app->mode = MODE_NORMAL;
+    text = xstrdup(lineedit_text(&app->edit));
+    if (r == LE_ACCEPT && app->edit.hist != NULL)
+        history_add(app->edit.hist, text);
+    app->edit_cb(app, text, r == LE_ACCEPT, app->edit_arg);
+    free(text);
 }
 
 static void app_prompt_key(struct app *app, int key)
@@ -276,6 +305,9 @@ static void app_global_action(struct app *app, int action)
     case ACT_VIEW_GRAPHS:
         app_switch_view(app, VIEW_GRAPHS);
         break;
+    case ACT_VIEW_LOGS:
+        app_switch_view(app, VIEW_LOGS);
+        break;
     case ACT_VIEW_NEXT:
         app_switch_view(app, app_view_step(app, 1));
         break;
@@ -330,6 +362,8 @@ static void app_mouse(struct app *app, const struct tui_key *k)
             help_key(app, k->mouse == TM_WHEEL_UP ? TK_UP : TK_DOWN);
         return;
     }
+    if (app->mode == MODE_EDIT)
+        return; /* the line being edited keeps the view */
     if (k->mouse == TM_CLICK && (id = bars_tab_at(app, k->y, k->x)) >= 0) {
         app_switch_view(app, id);
         return;
@@ -381,6 +415,9 @@ static void app_key(struct app *app, const struct tui_key *k)
     case MODE_FILTER:
     case MODE_COMMAND:
         app_prompt_key(app, k->code);
+        break;
+    case MODE_EDIT:
+        app_edit_key(app, k->code);
         break;
     case MODE_NORMAL:
         app_normal_key(app, k->code);
@@ -580,6 +617,7 @@ static void app_draw(struct app *app)
     app->body = (struct tui_rect){ 2, 0, app->rows - 4, app->cols };
     bars_draw_header(app);
     bars_draw_tabs(app);
+    app->edit_cy = app->edit_cx = -1;
     v->ops->draw(v->state, app->body);
     if (app->mode == MODE_HELP)
         help_draw(app, app->body);

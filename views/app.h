@@ -24,7 +24,14 @@ struct session;
 struct shell;
 struct proc;
 
-enum view_id { VIEW_HOSTS, VIEW_ALERTS, VIEW_RUN, VIEW_GRAPHS, VIEW_COUNT };
+enum view_id {
+    VIEW_HOSTS,
+    VIEW_ALERTS,
+    VIEW_RUN,
+    VIEW_GRAPHS,
+    VIEW_LOGS,
+    VIEW_COUNT
+};
 
 enum app_mode {
     MODE_NORMAL,
@@ -32,7 +39,8 @@ enum app_mode {
     MODE_COMMAND,
     MODE_HELP,
     MODE_DIALOG,
-    MODE_FORM
+    MODE_FORM,
+    MODE_EDIT /* a line of a view (the logs view's query bar): app->edit */
 };
 
 enum app_msg_level { MSG_INFO, MSG_WARN, MSG_ERROR };
@@ -40,6 +48,10 @@ enum app_msg_level { MSG_INFO, MSG_WARN, MSG_ERROR };
 /* Called when a dialog closes; d->sel or dialog_text(d) hold the answer. */
 typedef void (*app_dialog_cb)(struct app *app, struct dialog *d,
                               enum dialog_result r, void *arg);
+
+/* The line of app_start_edit() was accepted (Enter) or cancelled (Esc). */
+typedef void (*app_edit_cb)(struct app *app, const char *text, bool accepted,
+                            void *arg);
 
 /* A form was submitted or cancelled; return false to keep it open. */
 typedef bool (*app_form_cb)(struct app *app, struct form *fm,
@@ -69,7 +81,11 @@ struct app {
     int back[16]; /* views to return to with Esc */
     int nback;
     enum app_mode mode;
-    struct lineedit edit; /* filter or command being typed */
+    struct lineedit edit; /* filter, command or view line being typed */
+    app_edit_cb edit_cb;  /* MODE_EDIT: who gets the line */
+    void *edit_arg;
+    int edit_cy, edit_cx; /* MODE_EDIT: the cursor, where the view drew the
+                             line in this frame; -1: the status line shows it */
     char *filter_before;  /* filter to restore if the prompt is cancelled */
     struct history filter_hist, cmd_hist;
     struct dialog *dialog;
@@ -123,6 +139,13 @@ void app_message(struct app *app, enum app_msg_level level, const char *fmt,
 void app_open_dialog(struct app *app, struct dialog *d, app_dialog_cb cb,
                      void *arg);
 void app_open_form(struct app *app, struct form *fm, app_form_cb cb, void *arg);
+/*
+ * Edit a line of the current view (MODE_EDIT) starting from initial, with
+ * hist for Up and Down (may be NULL). The view draws app->edit itself
+ * with lineedit_draw() and sets app->edit_cy and edit_cx; cb gets the text.
+ */
+void app_start_edit(struct app *app, const char *initial, struct history *hist,
+                    app_edit_cb cb, void *arg);
 void app_switch_view(struct app *app, int id);
 /* In the tab bar and the Tab cycle (the run view only once there is a run). */
 bool app_view_shown(const struct app *app, int id);

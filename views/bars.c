@@ -227,6 +227,22 @@ void bars_draw_status(struct app *app, int *cy, int *cx)
         *cx = lineedit_draw(&app->edit, y, 1, app->cols - 1, ROLE_PROMPT);
         return;
     }
+    if (app->mode == MODE_EDIT && app->edit_cx < 0) { /* the view hid it */
+        draw_text(y, 0, 2, ROLE_PROMPT, "> ");
+        *cy = y;
+        *cx = lineedit_draw(&app->edit, y, 2, app->cols - 2, ROLE_PROMPT);
+        return;
+    }
+    if (app->mode == MODE_EDIT) {
+        *cy = app->edit_cy;
+        *cx = app->edit_cx;
+        if (app->msg[0] == '\0') {
+            draw_text(y, 0, app->cols, ROLE_STATUS,
+                      "Enter searches · Esc cancels · Up, Down: earlier "
+                      "queries · C-u clears");
+            return;
+        }
+    }
     if (app->msg[0] != '\0') {
         draw_text(y, 0, app->cols,
                   app->msg_level == MSG_ERROR  ? ROLE_STATUS_ERROR
@@ -264,6 +280,13 @@ static const struct bars_hint bars_hints[] = {
     { KT_GRAPHS, ACT_GRAPH_EARLIER, "Earlier" },
     { KT_GRAPHS, ACT_GRAPH_LEFT, "Cursor" },
     { KT_GRAPHS, ACT_GRAPH_TALL, "Tall" },
+    { KT_LOGS, ACT_LOG_QUERY, "Query" },
+    { KT_LOGS, ACT_LOG_SYNTAX, "KQL/Lucene" },
+    { KT_LOGS, ACT_GRAPH_RANGE_NEXT, "Range" },
+    { KT_LOGS, ACT_LOG_FOLLOW, "Follow" },
+    { KT_LOGS, ACT_LOG_NEXT_ERROR, "NextError" },
+    { KT_LOGS, ACT_DETAIL, "Document" },
+    { KT_LOGS, ACT_LOG_SAVED, "Saved" },
     { KT_GLOBAL, ACT_QUIT, "Quit" },
 };
 
@@ -277,7 +300,8 @@ void bars_draw_hints(struct app *app)
         const struct bars_hint *h = &bars_hints[i];
 
         if ((h->table >= KT_HOSTS && h->table != table) ||
-            (h->table == KT_LIST && table == KT_GRAPHS))
+            (h->table == KT_LIST && (table == KT_GRAPHS || table == KT_LOGS)) ||
+            (h->action == ACT_FILTER && table == KT_LOGS))
             continue;
         app_key_for(app, h->table, h->action, key, sizeof key);
         if (key[0] == '\0')

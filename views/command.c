@@ -10,6 +10,7 @@
 #include "tui/screen.h"
 #include "views/app.h"
 #include "views/graphs.h"
+#include "views/logs.h"
 #include "views/run.h"
 
 struct command {
@@ -137,6 +138,11 @@ static int command_graphs(struct app *app, const char *arg)
     return graphs_view_command(app, arg);
 }
 
+static int command_logs(struct app *app, const char *arg)
+{
+    return logs_view_command(app, arg);
+}
+
 static int command_run(struct app *app, const char *arg)
 {
     return run_view_command(app, arg);
@@ -165,6 +171,14 @@ static const char *const *command_mouse_args(struct app *app)
     return onoff;
 }
 
+static const char *const *command_logs_args(struct app *app)
+{
+    static const char *const words[] = { "range", "saved", NULL };
+
+    (void)app;
+    return words;
+}
+
 static const struct command commands[] = {
     { "alerts", command_alerts, NULL },
     { "dismiss", command_dismiss, NULL },
@@ -172,6 +186,7 @@ static const struct command commands[] = {
     { "graphs", command_graphs, NULL },
     { "help", command_help, NULL },
     { "hosts", command_hosts, NULL },
+    { "logs", command_logs, command_logs_args },
     { "mouse", command_mouse, command_mouse_args },
     { "q", command_quit, NULL },
     { "quit", command_quit, NULL },

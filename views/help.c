@@ -11,6 +11,7 @@ static const char *const help_table_titles[KT_COUNT] = {
     [KT_GLOBAL] = "Everywhere", [KT_LIST] = "Lists",
     [KT_HOSTS] = "Hosts view",  [KT_ALERTS] = "Alerts view",
     [KT_RUN] = "Run view",      [KT_GRAPHS] = "Graphs view",
+    [KT_LOGS] = "Logs view",
 };
 
 static const char *const help_commands[] = {
@@ -24,6 +25,9 @@ static const char *const help_commands[] = {
     ":run COMMAND           run it on the marked hosts, output per host",
     ":graphs [HOST]         the Cacti graphs of a host",
     ":graphs range 1h|6h|1d|1w|1m  the graphs' time range",
+    ":logs [QUERY]          search the logs (the last query if none)",
+    ":logs range FROM [TO]  the logs' range: 1h, now-2h, 2026-11-26T10:00",
+    ":logs saved NAME       run one of the site's saved queries",
     ":help                  this help",
     ":quit, :q              quit",
     NULL,

@@ -14,6 +14,7 @@
 #include "views/app.h"
 #include "views/format.h"
 #include "views/graphs.h"
+#include "views/logs.h"
 #include "views/triage_form.h"
 
 #define LIST_WIDE_DETAIL      150 /* columns from which the pane goes right */
@@ -653,33 +654,37 @@ static enum view_result listview_mark_action(struct listview *lv, int action)
     }
 }
 
-/* A shell on the host of the row under the cursor (not the marks). */
-static void listview_ssh(struct listview *lv)
+/*
+ * s, v and L act on the host of the row under the cursor (not the marks):
+ * a shell, its graphs, or its logs around its last state change (for a
+ * service's row, the service's).
+ */
+static void listview_host_action(struct listview *lv, int action)
 {
+    static const char *const what[] = { "open a shell on", "show graphs of",
+                                        "search the logs of" };
+    int k = action == ACT_SSH ? 0 : action == ACT_GRAPHS ? 1 : 2;
     const struct list_row *r;
+    const struct mc_service *s;
     const struct mc_host *h;
+    struct site *site;
 
     if (lv->nrows == 0) {
-        app_message(lv->app, MSG_WARN, "no host here to open a shell on");
+        app_message(lv->app, MSG_WARN, "no host here to %s", what[k]);
         return;
     }
     r = &lv->rows[lv->table.cur];
     h = listview_host(lv, r);
-    app_ssh_open(lv->app, listview_site(lv, r), h->name, h->address);
-}
-
-static void listview_graphs(struct listview *lv)
-{
-    const struct list_row *r;
-    const struct mc_host *h;
-
-    if (lv->nrows == 0) {
-        app_message(lv->app, MSG_WARN, "no host here to show graphs of");
-        return;
-    }
-    r = &lv->rows[lv->table.cur];
-    h = listview_host(lv, r);
-    graphs_view_open(lv->app, listview_site(lv, r), h->name, h->address);
+    s = listview_service(lv, r);
+    site = listview_site(lv, r);
+    if (k == 0)
+        app_ssh_open(lv->app, site, h->name, h->address);
+    else if (k == 1)
+        graphs_view_open(lv->app, site, h->name, h->address);
+    else
+        logs_view_pivot(lv->app, site, h->name,
+                        s != NULL ? s->st.last_state_change
+                                  : h->st.last_state_change);
 }
 
 enum view_result listview_action(void *v, int action)
@@ -704,10 +709,9 @@ enum view_result listview_action(void *v, int action)
         triage_form_open(lv->app, lv, action);
         return VIEW_DONE;
     case ACT_SSH:
-        listview_ssh(lv);
-        return VIEW_DONE;
     case ACT_GRAPHS:
-        listview_graphs(lv);
+    case ACT_LOGS:
+        listview_host_action(lv, action);
         return VIEW_DONE;
     case ACT_SORT_NEXT:
     case ACT_SORT_PREV:

@@ -79,7 +79,7 @@ static void bench_done(void *arg, int status, const struct mc_err *err)
 static double bench_request(struct bench *bn, const char *path,
                             const char *body)
 {
-    struct http_cb cb = { bench_status, bench_data, bench_done, bn };
+    struct http_cb cb = { bench_status, bench_data, bench_done, bn, NULL };
     struct timespec a, z;
 
     clock_gettime(CLOCK_MONOTONIC, &a);

@@ -11,55 +11,27 @@
 #include "backend/loop.h"
 #include "backend/site.h"
 #include "backend/worker.h"
-#include "tests/unit/testutil.h"
+#include "tests/unit/testutil_loop.h"
 
 #define WAIT_MS 10000
 
-static struct loop *loop;
-static struct worker *worker;
+static struct tl_demo t;
 static struct site *demo;
 
 static void setup(void)
 {
-    loop = loop_new();
-    worker = worker_new(loop);
-    demo = site_new_demo(loop, worker, 7, 60, 60);
-    site_start(demo);
+    tl_demo_open(&t);
+    demo = t.site;
 }
 
 static void teardown(void)
 {
-    site_free(demo);
-    worker_free(worker);
-    loop_free(loop);
-}
-
-/* Turn the loop until done() holds or WAIT_MS pass; the final answer. */
-struct waiter {
-    bool (*done)(void *arg);
-    void *arg;
-    long left;
-};
-
-static long wait_tick(void *arg)
-{
-    struct waiter *w = arg;
-
-    w->left -= 10;
-    if (w->done(w->arg) || w->left <= 0) {
-        loop_stop(loop);
-        return LOOP_STOP;
-    }
-    return 10;
+    tl_demo_close(&t);
 }
 
 static bool wait_for(bool (*done)(void *arg), void *arg)
 {
-    struct waiter w = { done, arg, WAIT_MS };
-
-    loop_add_timer(loop, 0, wait_tick, &w);
-    loop_run(loop);
-    return done(arg);
+    return tl_wait(t.loop, done, arg, WAIT_MS);
 }
 
 struct host_q {

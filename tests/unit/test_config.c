@@ -404,7 +404,8 @@ START_TEST(test_sections)
 {
     EXPECT_ERRORS(DATA "err-sections.conf",
                   DATA "err-sections.conf:3: unknown section [sites prod]; "
-                       "expected [mctop], [site NAME] or [ssh SITE PATTERN]",
+                       "expected [mctop], [site NAME], [ssh SITE PATTERN] "
+                       "or [query SITE NAME]",
                   DATA "err-sections.conf:5: a site needs a name: "
                        "[site NAME]",
                   DATA "err-sections.conf:6: bad site name 'bad/name': use "
@@ -459,6 +460,69 @@ START_TEST(test_cacti_keys)
     ck_assert_str_eq(s->cacti_rrd_host, "cacti-01");
     ck_assert_str_eq(s->cacti_rra_dir, "/srv/cacti/rra");
     config_free(&cfg);
+}
+END_TEST
+
+START_TEST(test_logs_keys)
+{
+    struct mc_config cfg;
+    const struct mc_site_config *s;
+
+    load_ok(DATA "logs.conf", &cfg);
+    s = &cfg.sites[0];
+    ck_assert_int_eq(s->logs_kind, MC_LOGS_ELASTIC);
+    ck_assert_str_eq(s->logs_index, "logstash-*");
+    ck_assert_str_eq(s->logs_time_field, "@timestamp");
+    ck_assert_uint_eq(s->logs_host_fields.n, 2);
+    ck_assert_str_eq(s->logs_host_fields.v[0], "host.name");
+    ck_assert_str_eq(s->logs_host_fields.v[1], "host");
+    ck_assert_uint_eq(s->logs_level_fields.n, 4);
+    ck_assert_str_eq(s->logs_level_fields.v[0], "log.level");
+    ck_assert_str_eq(s->logs_message_fields.v[0], "message");
+    ck_assert_int_eq(s->logs_syntax, ES_KQL); /* Kibana's default */
+    ck_assert_uint_eq(s->nqueries, 1);
+    ck_assert_str_eq(s->queries[0].name, "errors");
+    ck_assert_int_eq(s->queries[0].syntax, ES_KQL);
+    ck_assert_str_eq(s->queries[0].query,
+                     "log.level:error and not message:\"health check\"");
+    ck_assert_str_eq(s->queries[0].range, "now-1h");
+    s = &cfg.sites[1];
+    ck_assert_int_eq(s->logs_kind, MC_LOGS_KIBANA);
+    ck_assert_int_eq(s->logs_api_key.kind, MC_SECRET_ENV);
+    ck_assert_str_eq(s->logs_index, "ecs-logstash-*");
+    ck_assert_str_eq(s->logs_time_field, "event.created");
+    ck_assert_uint_eq(s->logs_host_fields.n, 2);
+    ck_assert_str_eq(s->logs_host_fields.v[0], "agent.hostname");
+    ck_assert_uint_eq(s->logs_level_fields.n, 1);
+    ck_assert_uint_eq(s->logs_message_fields.n, 2);
+    ck_assert_str_eq(s->logs_message_fields.v[1], "event.original");
+    ck_assert_int_eq(s->logs_syntax, ES_LUCENE);
+    ck_assert_uint_eq(s->nqueries, 1);
+    ck_assert_int_eq(s->queries[0].syntax, ES_LUCENE);
+    ck_assert_ptr_null(s->queries[0].range);
+    config_free(&cfg);
+}
+END_TEST
+
+START_TEST(test_query_errors)
+{
+    EXPECT_ERRORS(DATA "err-query.conf",
+                  DATA "err-query.conf:7: elastic_host_fields: expected "
+                       "field names separated by commas",
+                  DATA "err-query.conf:9: a query section needs a site and "
+                       "a name: [query SITE NAME]",
+                  DATA "err-query.conf:12: a query section needs a site and "
+                       "a name: [query SITE NAME]",
+                  DATA "err-query.conf:15: bad query name 'bad/name': use up "
+                       "to 40 letters, digits, '.', '_' and '-'",
+                  DATA "err-query.conf:18: [query es noquery]: query is "
+                       "required",
+                  DATA "err-query.conf:21: [query nosite q]: there is no "
+                       "[site nosite] in the file",
+                  DATA "err-query.conf:25: syntax: expected lucene or kql, "
+                       "got 'sql'",
+                  DATA "err-query.conf:27: unknown key 'colour' in [query es "
+                       "q1]");
 }
 END_TEST
 
@@ -727,6 +791,7 @@ Suite *config_suite(void)
     tcase_add_test(tc, test_example_global);
     tcase_add_test(tc, test_example_full_site);
     tcase_add_test(tc, test_cacti_keys);
+    tcase_add_test(tc, test_logs_keys);
     tcase_add_test(tc, test_example_defaults_per_site);
     tcase_add_test(tc, test_example_matches_man_page);
     tcase_add_test(tc, test_minimal_defaults);
@@ -744,6 +809,7 @@ Suite *config_suite(void)
     tcase_add_test(te, test_bad_values);
     tcase_add_test(te, test_bad_urls);
     tcase_add_test(te, test_cacti_errors);
+    tcase_add_test(te, test_query_errors);
     tcase_add_test(te, test_duplicates_and_conflicts);
     tcase_add_test(te, test_plaintext_passwords);
     tcase_add_test(te, test_required_fields);

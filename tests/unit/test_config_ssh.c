@@ -328,7 +328,8 @@ START_TEST(test_ssh_bad_values)
         DATA "err-ssh.conf:27: an ssh section needs a site and one host name "
              "pattern: [ssh SITE PATTERN]",
         DATA "err-ssh.conf:28: unknown section [sshprod x]; expected "
-             "[mctop], [site NAME] or [ssh SITE PATTERN]",
+             "[mctop], [site NAME], [ssh SITE PATTERN] or [query SITE "
+             "NAME]",
         DATA "err-ssh.conf:30: unknown key 'theme' in [ssh prod db*] (it "
              "belongs in [mctop])",
         DATA "err-ssh.conf:31: unknown key 'bastion' in [ssh prod db*] (it "

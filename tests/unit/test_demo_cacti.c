@@ -1,5 +1,5 @@
 /*
- * Unit tests for the demo site's Cacti (backend/demo_cacti.c): its answers
+ * Unit tests for the demo site's Cacti (backend/demo_cacti*.c): its answers
  * must have the wire formats of the real Cacti 1.2.24 recorded in
  * tests/data/cacti (BOM, metadata, helper columns, labels one step late,
  * the traps), and the production parsers must read back exactly the
