@@ -1216,7 +1216,6 @@ const struct des_field *des_fields(int fam, size_t *n)
     return classic_fields;
 }
 
-
 int des_value_text(const struct des_world *w, int getter, uint32_t vid,
                    const char **v)
 {

@@ -1474,4 +1474,3 @@ void des_prog_bounds(const struct des_prog *p, int64_t *lo, int64_t *hi)
 {
     bounds(p->root, lo, hi);
 }
-
