@@ -111,6 +111,8 @@ static void hist_merge(struct hist *h)
 {
     size_t k = 0;
 
+    if (h->n == 0)
+        return; /* h->v may be NULL: qsort must not see it */
     qsort(h->v, h->n, sizeof(*h->v), cmp_bucket);
     for (size_t i = 0; i < h->n; i++) {
         if (k > 0 && h->v[k - 1].key == h->v[i].key)

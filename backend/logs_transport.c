@@ -167,7 +167,7 @@ bool logs_transport(struct logs_client *c)
     bool api, need;
     struct mc_err err = { 0 };
     char *base, *auth = NULL;
-    const char *u, *path, *hdrs[3];
+    const char *u, *path, *hdrs[4];
     size_t nh = 0;
     struct curl_http_config hc = { 0 };
 
@@ -210,8 +210,10 @@ bool logs_transport(struct logs_client *c)
         hc.user = cfg->logs.user;
         hc.password = c->secret;
     }
-    if (c->kibana)
-        hdrs[nh++] = "kbn-xsrf: mctop"; /* Kibana refuses a POST without */
+    if (c->kibana) { /* a POST without is refused */
+        hdrs[nh++] = "kbn-xsrf: mctop";
+        hdrs[nh++] = "osd-xsrf: true"; /* OpenSearch Dashboards' name */
+    }
     hdrs[nh] = NULL;
     hc.name = c->site->name;
     hc.base_url = base;

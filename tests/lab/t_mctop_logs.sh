@@ -165,6 +165,12 @@ m_send ':logs'
 m_key Enter
 m_wait 'not allowed \(403\)' 30
 ok "a user without index privileges: 403 shown"
+m_start "$(m_conf 'elastic_user =' 'elastic_password_command =' "elastic_api_key_command = cat '$LAB_SEARCH_DIR/api_key'")" TZ=UTC
+m_ready
+m_send ':logs'
+m_key Enter
+m_wait ' hits .* ago' 30
+ok "an API key (Authorization: ApiKey) instead of a user and password"
 
 # --- Kibana's console proxy
 m_start "$(m_conf 'elastic_url =' "kibana_url = $LAB_KIBANA_URL")" TZ=UTC

@@ -480,6 +480,50 @@ START_TEST(test_es_hostile)
 }
 END_TEST
 
+/* Bursts of syslog lines come from the hosts Icinga shows with problems. */
+START_TEST(test_es_incidents)
+{
+    struct demo *d = site();
+    cJSON *j = search(d, "{\"size\":2000,\"query\":{\"bool\":{\"filter\":[{"
+                         "\"range\":{\"@timestamp\":{\"gte\":\"now-10m\"}}},"
+                         "{\"bool\":{\"should\":[{\"term\":{\"event."
+                         "dataset\":\"system.syslog\"}},{\"match\":{\"type\":"
+                         "\"syslog\"}}]}}]}}}");
+    char *bad[200];
+    int nbad = dt_pick(d, true, "service.state!=0", bad, 190);
+    const cJSON *h;
+    struct tally t = { 0 };
+    int n = 0, warn = 0;
+
+    nbad += dt_pick(d, false, "host.state!=0", bad + nbad, 10);
+    cJSON_ArrayForEach(h, hits_of(j))
+    {
+        const char *host = host_of(h);
+        size_t len = strlen(host);
+        bool found = false;
+
+        for (int i = 0; i < nbad && !found; i++)
+            found = strncmp(bad[i], host, len) == 0 &&
+                    (bad[i][len] == '!' || bad[i][len] == '\0');
+        tally(&t, found, "%s logs about a problem it does not have", host);
+        tally(&t, has_phrase(str(h, "message"), host),
+              "syslog line without its host: %s", str(h, "message"));
+        tally(&t,
+              strcmp(level_of(h), "WARN") == 0 ||
+                  strcmp(level_of(h), "ERROR") == 0,
+              "a burst at %s", level_of(h));
+        warn += strcmp(level_of(h), "WARN") == 0;
+        n++;
+    }
+    tally_done(&t);
+    ck_assert_int_gt(n, 20);
+    ck_assert_int_gt(warn, 0);
+    dt_free_names(bad, nbad);
+    cJSON_Delete(j);
+    demo_free(d);
+}
+END_TEST
+
 /* ---- sort, paging, totals -------------------------------------------------
  */
 
@@ -1621,6 +1665,7 @@ Suite *demo_es_suite(void)
     tcase_add_test(tc, test_es_rate);
     tcase_add_test(tc, test_es_deterministic);
     tcase_add_test(tc, test_es_hostile);
+    tcase_add_test(tc, test_es_incidents);
     tcase_add_test(tc, test_es_paging_desc);
     tcase_add_test(tc, test_es_paging_asc);
     tcase_add_test(tc, test_es_totals);
