@@ -20,6 +20,9 @@ static long long floor_div(long long a, long long b)
 }
 
 /* "YYYY-MM-DD HH:MM:SS" of an epoch, in UTC (PHP's timezone here). */
+/* put_date and put_num write at most this much (the row has room). */
+#define PUT_MAX 48
+
 static char *put_date(char *p, long long t)
 {
     long long days = floor_div(t, 86400), s = t - days * 86400;
@@ -34,8 +37,8 @@ static char *put_date(char *p, long long t)
 
     y += mon <= 2;
     if (y < 0 || y > 9999)
-        return p + sprintf(p, "%lld-%02d-%02d %02d:%02d:%02d", y, f[0], f[1],
-                           f[2], f[3], f[4]);
+        return p + snprintf(p, PUT_MAX, "%lld-%02d-%02d %02d:%02d:%02d", y,
+                            f[0], f[1], f[2], f[3], f[4]);
     for (int i = 3; i >= 0; i--, y /= 10)
         p[i] = (char)('0' + y % 10);
     p += 4;
@@ -79,7 +82,7 @@ static char *put_num(char *p, double x)
         return p + 16;
     }
     if (!(x > 0) || isinf(x) || x >= 1e30 || x < 1e-12)
-        return p + sprintf(p, "%.10e", x);
+        return p + snprintf(p, PUT_MAX, "%.10e", x);
     e = (int)floor(log10(x));
     sc = scale10(x, 10 - e);
     if (sc >= 99999999999.5) {
@@ -91,7 +94,7 @@ static char *put_num(char *p, double x)
     }
     fr = sc - floor(sc);
     if (sc >= 99999999999.5 || sc < 9999999999.5 || fabs(fr - 0.5) < 1e-3)
-        return p + sprintf(p, "%.10e", x);
+        return p + snprintf(p, PUT_MAX, "%.10e", x);
     m = llround(sc);
     for (int i = 10; i >= 0; i--, m /= 10)
         dig[i] = (char)('0' + m % 10);
