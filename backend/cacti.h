@@ -124,6 +124,22 @@ int cacti_parse_rrd_json(const char *p, size_t n, struct cacti_export *out,
                          struct mc_err *err);
 
 /*
+ * The rrdtool fallback batches its commands. A data batch prints answer k
+ * after a line "#mctop-xport k", and a line "#mctop-failed" after
+ * rrdtool's message when that answer failed. cacti_rrd_part finds answer
+ * k in the output: *text and *len point into p. Returns 0 (an answer), 1
+ * (failed: the text is rrdtool's reason) or -1 (not in the output).
+ */
+int cacti_rrd_part(const char *p, size_t n, int k, const char **text,
+                   size_t *len);
+/*
+ * A listing batch names files of several hosts: the index of the prefix
+ * (Cacti's file name prefix of a host) that owns file, the longest one
+ * followed by '_' at its start, or -1.
+ */
+int cacti_rrd_owner(const char *file, char *const *prefixes, size_t n);
+
+/*
  * The text of an HTML fragment (caller frees): tags dropped, entities
  * (&amp; &lt; &gt; &quot; &#39; &#NN; &#xNN; ...) decoded, white space
  * collapsed; never NULL.

@@ -19,7 +19,12 @@
 #include "backend/snapshot.h"
 #include "backend/xalloc.h"
 
-#define CACTI_RRD_OUT_MAX (16u << 20) /* bytes of one xport kept */
+#define CACTI_RRD_OUT_MAX  (16u << 20) /* bytes of one command's output */
+#define CACTI_RRD_PARALLEL 2           /* commands on the Cacti host at once */
+#define CACTI_RRD_HOSTS    32          /* hosts one listing names */
+#define CACTI_RRD_GRAPHS   8           /* graphs one command exports */
+#define CACTI_RRD_FORGET   5.0 /* seconds unasked: a queued graph is dropped */
+#define CACTI_RRD_TIMEOUT  60  /* seconds a command may take */
 
 /* A file found for a host: its graph id (< 0) and data sources. */
 struct cacti_rrd_file {
@@ -28,15 +33,28 @@ struct cacti_rrd_file {
     char *ds;   /* space separated */
 };
 
-/* One command on the Cacti host, for a host entry or a data entry. */
+/*
+ * One command on the Cacti host: a listing for some hosts or the data of
+ * some graphs. Batched, because every command is an SSH session and a
+ * login shell there: the hosts view asks for a screenful at once.
+ */
 struct cacti_rrd_cmd {
     struct cacti_client *c;
-    struct cacti_hentry *h;
-    struct cacti_dentry *d;
-    long long start;
+    struct cacti_hentry **hosts;
+    char **prefix; /* each host's file name prefix */
+    size_t nhosts;
+    struct cacti_dentry **data;
+    size_t ndata;
     struct run *run;
-    unsigned reaper;
+    unsigned reaper, timer;
+    bool timed_out;
     struct cacti_rrd_cmd *next;
+};
+
+/* Entries waiting for a command; they are busy, so never evicted. */
+struct cacti_rrd_want {
+    void **v;
+    size_t n, cap;
 };
 
 struct cacti_rrd {
@@ -44,6 +62,9 @@ struct cacti_rrd {
     size_t nfiles;
     long next_id;
     struct cacti_rrd_cmd *cmds;
+    size_t ncmds;
+    struct cacti_rrd_want hosts, data;
+    unsigned pump;
 };
 
 static struct cacti_rrd *cacti_rrd_get(struct cacti_client *c)
@@ -53,6 +74,22 @@ static struct cacti_rrd *cacti_rrd_get(struct cacti_client *c)
         c->rrd->next_id = -1;
     }
     return c->rrd;
+}
+
+static void cacti_rrd_want_add(struct cacti_rrd_want *w, void *e)
+{
+    if (w->n == w->cap) {
+        w->cap = w->cap ? 2 * w->cap : 16;
+        w->v = xreallocarray(w->v, w->cap, sizeof *w->v);
+    }
+    w->v[w->n++] = e;
+}
+
+/* The first n waiting entries leave the queue. */
+static void cacti_rrd_want_drop(struct cacti_rrd_want *w, size_t n)
+{
+    memmove(w->v, w->v + n, (w->n - n) * sizeof *w->v);
+    w->n -= n;
 }
 
 /* Names that need no quoting in the remote shell and rrdtool's DEFs. */
@@ -110,62 +147,94 @@ static void cacti_rrd_why(const struct run_host *rh, char *buf, size_t size)
         snprintf(buf, size, "cancelled");
 }
 
-static void cacti_rrd_host_answer(struct cacti_client *c,
-                                  struct cacti_hentry *h, char *out)
+/* The file's entry (the same id as before when it was seen already). */
+static struct cacti_rrd_file *cacti_rrd_file(struct cacti_rrd *r,
+                                             const char *name, const char *ds)
+{
+    struct cacti_rrd_file *f = NULL;
+
+    for (size_t i = 0; i < r->nfiles && f == NULL; i++)
+        if (strcmp(r->files[i].file, name) == 0)
+            f = &r->files[i];
+    if (f == NULL) {
+        r->files = xreallocarray(r->files, r->nfiles + 1, sizeof *r->files);
+        f = &r->files[r->nfiles++];
+        f->id = r->next_id--;
+        f->file = xstrdup(name);
+        f->ds = NULL;
+    }
+    free(f->ds);
+    f->ds = xstrdup(ds);
+    return f;
+}
+
+static void cacti_rrd_graph_add(struct cacti_graph_list *gl,
+                                const struct cacti_hentry *h,
+                                const struct cacti_rrd_file *f)
+{
+    for (size_t i = 0; i < gl->n; i++)
+        if (gl->v[i].id == f->id)
+            return; /* named by two of the listing's patterns */
+    gl->v = xreallocarray(gl->v, gl->n + 1, sizeof *gl->v);
+    gl->v[gl->n++] = (struct cacti_graph){
+        .id = f->id,
+        .title = xasprintf("%s - %s (rrdtool)", h->name, f->ds),
+        .device = xstrdup(h->name),
+        .template = xstrdup(f->file),
+    };
+    gl->total = (long)gl->n;
+}
+
+/* A listing's lines, "FILE DS DS...", to the hosts that own the files. */
+static void cacti_rrd_hosts_answer(struct cacti_client *c,
+                                   struct cacti_rrd_cmd *k, char *out)
 {
     struct cacti_rrd *r = cacti_rrd_get(c);
-    struct cacti_graph_list gl = { 0 };
+    struct cacti_graph_list *gl = xcalloc(k->nhosts, sizeof *gl);
     char *save = NULL;
-    size_t cap = 0;
 
     for (char *line = strtok_r(out, "\n", &save); line != NULL;
          line = strtok_r(NULL, "\n", &save)) {
         char *sp = strchr(line, ' ');
-        struct cacti_rrd_file *f;
+        int who;
 
         if (sp == NULL || sp == line)
             continue;
         *sp = '\0';
         if (!cacti_rrd_safe(line, "_-."))
             continue;
-        f = NULL;
-        for (size_t i = 0; i < r->nfiles && f == NULL; i++)
-            if (strcmp(r->files[i].file, line) == 0)
-                f = &r->files[i]; /* seen before: same id */
-        if (f == NULL) {
-            r->files = xreallocarray(r->files, r->nfiles + 1, sizeof *r->files);
-            f = &r->files[r->nfiles++];
-            f->id = r->next_id--;
-            f->file = xstrdup(line);
-            f->ds = NULL;
-        }
-        free(f->ds);
-        f->ds = xstrdup(sp + 1);
-        if (gl.n == cap) {
-            cap = cap ? cap * 2 : 8;
-            gl.v = xreallocarray(gl.v, cap, sizeof *gl.v);
-        }
-        gl.v[gl.n] = (struct cacti_graph){
-            .id = f->id,
-            .title = xasprintf("%s - %s (rrdtool)", h->name, f->ds),
-            .device = xstrdup(h->name),
-            .template = xstrdup(f->file),
-        };
-        gl.n++;
+        who = cacti_rrd_owner(line, k->prefix, k->nhosts);
+        if (who >= 0)
+            cacti_rrd_graph_add(&gl[who], k->hosts[who],
+                                cacti_rrd_file(r, line, sp + 1));
     }
-    gl.total = (long)gl.n;
-    cacti_graph_list_free(&h->pub.graphs);
-    h->pub.graphs = gl;
-    h->pub.status = CACTI_OK;
-    h->pub.source = CACTI_FROM_RRD;
-    h->pub.stale = false;
-    h->pub.fetched = loop_wall();
-    if (gl.n == 0) {
-        h->pub.status = CACTI_ERROR;
-        snprintf(h->pub.err, sizeof h->pub.err,
-                 "no RRD files for %s in %s on %s", h->name,
-                 c->cfg->cacti_rra_dir, c->cfg->cacti_rrd_host);
+    for (size_t i = 0; i < k->nhosts; i++) {
+        struct cacti_hentry *h = k->hosts[i];
+
+        cacti_graph_list_free(&h->pub.graphs);
+        h->pub.graphs = gl[i];
+        h->pub.status = CACTI_OK;
+        h->pub.err[0] = '\0';
+        h->pub.source = CACTI_FROM_RRD;
+        h->pub.stale = false;
+        h->pub.fetched = loop_wall();
+        if (gl[i].n == 0) {
+            h->pub.status = CACTI_ERROR;
+            snprintf(h->pub.err, sizeof h->pub.err,
+                     "no RRD files for %s in %s on %s", h->name,
+                     c->cfg->cacti_rra_dir, c->cfg->cacti_rrd_host);
+        }
     }
+    free(gl);
+}
+
+static void cacti_rrd_data_fail(struct cacti_client *c, struct cacti_dentry *d,
+                                const char *why, size_t len)
+{
+    d->pub.status = CACTI_ERROR;
+    d->pub.stale = d->pub.x != NULL;
+    snprintf(d->pub.err, sizeof d->pub.err, "rrdtool on %.60s: %.*s",
+             c->cfg->cacti_rrd_host, (int)(len < 180 ? len : 180), why);
 }
 
 static void cacti_rrd_data_answer(struct cacti_client *c,
@@ -176,10 +245,7 @@ static void cacti_rrd_data_answer(struct cacti_client *c,
     struct mc_err err = { 0 };
 
     if (cacti_parse_rrd_json(out, len, &x, &err) != 0) {
-        d->pub.status = CACTI_ERROR;
-        snprintf(d->pub.err, sizeof d->pub.err, "rrdtool on %.60s: %.180s",
-                 c->cfg->cacti_rrd_host, err.msg);
-        d->pub.stale = d->pub.x != NULL;
+        cacti_rrd_data_fail(c, d, err.msg, strlen(err.msg));
         return;
     }
     if (d->pub.x == NULL)
@@ -194,11 +260,44 @@ static void cacti_rrd_data_answer(struct cacti_client *c,
     d->pub.fetched = loop_wall();
 }
 
+/* Each graph's part of a data batch's output. */
+static void cacti_rrd_data_parts(struct cacti_client *c,
+                                 struct cacti_rrd_cmd *k, const char *out,
+                                 size_t len)
+{
+    for (size_t i = 0; i < k->ndata; i++) {
+        const char *t;
+        size_t tl, nl;
+
+        switch (cacti_rrd_part(out, len, (int)i, &t, &tl)) {
+        case 0:
+            cacti_rrd_data_answer(c, k->data[i], t, tl);
+            break;
+        case 1: /* rrdtool's message, its first line */
+            nl = 0;
+            while (nl < tl && t[nl] != '\n')
+                nl++;
+            cacti_rrd_data_fail(c, k->data[i], t, nl);
+            break;
+        default:
+            cacti_rrd_data_fail(c, k->data[i], "no answer in the output", 23);
+            break;
+        }
+    }
+}
+
 static void cacti_rrd_cmd_free(struct cacti_rrd_cmd *k)
 {
     if (k->reaper != 0)
         loop_del_timer(k->c->site->loop, k->reaper);
+    if (k->timer != 0)
+        loop_del_timer(k->c->site->loop, k->timer);
     run_free(k->run);
+    for (size_t i = 0; i < k->nhosts; i++)
+        free(k->prefix[i]);
+    free(k->prefix);
+    free(k->hosts);
+    free(k->data);
     free(k);
 }
 
@@ -209,9 +308,30 @@ static void cacti_rrd_unlink(struct cacti_rrd_cmd *k)
     for (struct cacti_rrd_cmd **p = &r->cmds; *p != NULL; p = &(*p)->next)
         if (*p == k) {
             *p = k->next;
+            r->ncmds--;
             return;
         }
 }
+
+/* The whole command failed: every host and graph of it says why. */
+static void cacti_rrd_cmd_fail(struct cacti_client *c, struct cacti_rrd_cmd *k,
+                               const char *why)
+{
+    for (size_t i = 0; i < k->nhosts; i++) {
+        struct cacti_hentry *h = k->hosts[i];
+        char web[100];
+
+        memcpy(web, h->pub.err, sizeof web - 1);
+        web[sizeof web - 1] = '\0';
+        snprintf(h->pub.err, sizeof h->pub.err,
+                 "%s; rrdtool fallback on %.40s: %.90s", web,
+                 c->cfg->cacti_rrd_host, why);
+    }
+    for (size_t i = 0; i < k->ndata; i++)
+        cacti_rrd_data_fail(c, k->data[i], why, strlen(why));
+}
+
+static void cacti_rrd_kick(struct cacti_client *c);
 
 /* After the run's callback returned: the run may be freed now. */
 static long cacti_rrd_reap(void *arg)
@@ -228,49 +348,41 @@ static long cacti_rrd_reap(void *arg)
     cacti_rrd_unlink(k);
     if (rh->state == RUN_DONE && rh->status == 0 && !rh->truncated) {
         out = cacti_rrd_stdout(rh, &len);
-        if (k->h != NULL)
-            cacti_rrd_host_answer(c, k->h, out);
+        if (k->nhosts > 0)
+            cacti_rrd_hosts_answer(c, k, out);
         else
-            cacti_rrd_data_answer(c, k->d, out, len);
+            cacti_rrd_data_parts(c, k, out, len);
         free(out);
     } else {
-        if (rh->truncated)
+        if (k->timed_out)
+            snprintf(why, sizeof why, "no answer in %d s", CACTI_RRD_TIMEOUT);
+        else if (rh->truncated)
             snprintf(why, sizeof why, "more than %u MiB of output",
                      CACTI_RRD_OUT_MAX >> 20);
         else
             cacti_rrd_why(rh, why, sizeof why);
-        if (k->h != NULL) {
-            char web[100];
-
-            memcpy(web, k->h->pub.err, sizeof web - 1);
-            web[sizeof web - 1] = '\0';
-            snprintf(k->h->pub.err, sizeof k->h->pub.err,
-                     "%s; rrdtool fallback on %.40s: %.90s", web,
-                     c->cfg->cacti_rrd_host, why);
-        } else {
-            k->d->pub.status = CACTI_ERROR;
-            k->d->pub.stale = k->d->pub.x != NULL;
-            snprintf(k->d->pub.err, sizeof k->d->pub.err,
-                     "rrdtool on %.60s: %.180s", c->cfg->cacti_rrd_host, why);
-        }
+        cacti_rrd_cmd_fail(c, k, why);
     }
-    if (k->h != NULL) {
-        k->h->busy = false;
-        k->h->expires = now + c->ttl;
-    } else {
-        k->d->busy = false;
-        k->d->expires = now + (k->d->end == 0 ? c->ttl : 10 * c->ttl);
+    for (size_t i = 0; i < k->nhosts; i++) {
+        k->hosts[i]->busy = false;
+        k->hosts[i]->tried_rrd = false; /* the next web failure may ask */
+        k->hosts[i]->expires = now + c->ttl;
+    }
+    for (size_t i = 0; i < k->ndata; i++) {
+        struct cacti_dentry *d = k->data[i];
+
+        d->busy = false;
+        d->expires = now + (d->end == 0 ? c->ttl : 10 * c->ttl);
     }
     cacti_rrd_cmd_free(k);
+    cacti_rrd_kick(c);
     site_notify(c->site);
     return LOOP_STOP;
 }
 
 static void cacti_rrd_hostkey(void *arg, struct run *run, size_t i)
 {
-    struct cacti_rrd_cmd *k = arg;
-
-    (void)k;
+    (void)arg;
     /* no dialog for a background read: the key must be known already */
     run_answer_hostkey(run, i, BASTION_REJECT);
 }
@@ -291,11 +403,23 @@ static void cacti_rrd_done(void *arg, struct run *run)
         k->reaper = loop_add_timer(k->c->site->loop, 0, cacti_rrd_reap, k);
 }
 
-static void cacti_rrd_start(struct cacti_client *c, struct cacti_hentry *h,
-                            struct cacti_dentry *d, const char *command)
+/* A command that hangs (a stuck disk, a lost route) must not hold a slot. */
+static long cacti_rrd_timeout(void *arg)
+{
+    struct cacti_rrd_cmd *k = arg;
+
+    k->timer = 0;
+    k->timed_out = true;
+    run_cancel(k->run); /* no callback: the reaper is ours to start */
+    if (k->reaper == 0)
+        k->reaper = loop_add_timer(k->c->site->loop, 0, cacti_rrd_reap, k);
+    return LOOP_STOP;
+}
+
+static void cacti_rrd_start(struct cacti_client *c, struct cacti_rrd_cmd *k,
+                            const char *command)
 {
     struct cacti_rrd *r = cacti_rrd_get(c);
-    struct cacti_rrd_cmd *k = xcalloc(1, sizeof *k);
     const char *host = c->cfg->cacti_rrd_host;
     const struct mc_host *mh =
         c->site->snap != NULL ? snapshot_find_host(c->site->snap, host) : NULL;
@@ -314,79 +438,189 @@ static void cacti_rrd_start(struct cacti_client *c, struct cacti_hentry *h,
                          k };
 
     k->c = c;
-    k->h = h;
-    k->d = d;
-    if (h != NULL)
-        h->busy = true;
-    if (d != NULL)
-        d->busy = true;
     k->next = r->cmds;
     r->cmds = k;
+    r->ncmds++;
     k->run = run_new(&spec, &t, 1, &cb);
+    k->timer = loop_add_timer(c->site->loop, CACTI_RRD_TIMEOUT * 1000L,
+                              cacti_rrd_timeout, k);
+}
+
+/* One command listing the files of the first waiting hosts. */
+static void cacti_rrd_list(struct cacti_client *c)
+{
+    struct cacti_rrd *r = c->rrd;
+    struct cacti_rrd_cmd *k = xcalloc(1, sizeof *k);
+    struct buf cmd = { 0 };
+
+    k->nhosts = r->hosts.n < CACTI_RRD_HOSTS ? r->hosts.n : CACTI_RRD_HOSTS;
+    k->hosts = xreallocarray(NULL, k->nhosts, sizeof *k->hosts);
+    k->prefix = xreallocarray(NULL, k->nhosts, sizeof *k->prefix);
+    buf_printf(&cmd, "cd '%s' || exit 1; for f in", c->cfg->cacti_rra_dir);
+    for (size_t i = 0; i < k->nhosts; i++) {
+        k->hosts[i] = r->hosts.v[i];
+        k->prefix[i] = cacti_rrd_prefix(k->hosts[i]->name);
+        buf_printf(&cmd, " '%s'_*.rrd", k->prefix[i]);
+    }
+    cacti_rrd_want_drop(&r->hosts, k->nhosts);
+    /* each file and its data sources, one line per file */
+    buf_printf(&cmd, "; do [ -f \"$f\" ] || continue; printf '%%s' \"$f\"; "
+                     "rrdtool info \"$f\" | sed -n "
+                     "'s/^ds\\[\\([A-Za-z0-9_]*\\)\\]\\.index = .*/ \\1/p' | "
+                     "tr -d '\\n'; echo; done");
+    cacti_rrd_start(c, k, cmd.data);
+    buf_free(&cmd);
+}
+
+static const struct cacti_rrd_file *cacti_rrd_find(const struct cacti_rrd *r,
+                                                   long id)
+{
+    for (size_t i = 0; i < r->nfiles; i++)
+        if (r->files[i].id == id)
+            return &r->files[i];
+    return NULL;
+}
+
+/* Graphs the views asked for last go first. */
+static int cacti_rrd_by_asked(const void *a, const void *b)
+{
+    const struct cacti_dentry *x = *(const struct cacti_dentry *const *)a;
+    const struct cacti_dentry *y = *(const struct cacti_dentry *const *)b;
+
+    return (x->asked < y->asked) - (x->asked > y->asked);
+}
+
+/*
+ * One command exporting the waiting graphs still on screen, newest asked
+ * first. One no view asked for a while has scrolled away: it is dropped
+ * and asked for again if it comes back.
+ */
+static void cacti_rrd_export(struct cacti_client *c)
+{
+    struct cacti_rrd *r = c->rrd;
+    struct cacti_rrd_cmd *k;
+    struct buf cmd = { 0 };
+    double now = loop_wall();
+    size_t keep = 0;
+
+    for (size_t i = 0; i < r->data.n; i++) {
+        struct cacti_dentry *d = r->data.v[i];
+
+        if (now - d->asked > CACTI_RRD_FORGET) {
+            d->busy = false;
+            d->expires = 0;
+            site_notify(c->site);
+        } else {
+            r->data.v[keep++] = d;
+        }
+    }
+    r->data.n = keep;
+    if (keep == 0)
+        return;
+    qsort(r->data.v, r->data.n, sizeof *r->data.v, cacti_rrd_by_asked);
+    k = xcalloc(1, sizeof *k);
+    k->ndata = r->data.n < CACTI_RRD_GRAPHS ? r->data.n : CACTI_RRD_GRAPHS;
+    k->data = xreallocarray(NULL, k->ndata, sizeof *k->data);
+    for (size_t i = 0; i < k->ndata; i++) {
+        struct cacti_dentry *d = r->data.v[i];
+        const struct cacti_rrd_file *f = cacti_rrd_find(r, d->id);
+        long long end = d->end != 0 ? d->end : (long long)now;
+        char *ds = xstrdup(f->ds), *save = NULL;
+        int n = 0;
+
+        k->data[i] = d;
+        buf_printf(&cmd,
+                   "%secho '#mctop-xport %zu'; rrdtool xport --json "
+                   "--showtime -s %lld -e %lld",
+                   i > 0 ? "; " : "", i, end - d->span, end);
+        for (char *w = strtok_r(ds, " ", &save); w != NULL;
+             w = strtok_r(NULL, " ", &save))
+            if (cacti_rrd_safe(w, "_")) {
+                buf_printf(&cmd, " 'DEF:d%d=%s/%s:%s:AVERAGE' 'XPORT:d%d:%s'",
+                           n, c->cfg->cacti_rra_dir, f->file, w, n, w);
+                n++;
+            }
+        free(ds);
+        /* rrdtool's message in the answer's place */
+        buf_printf(&cmd, " 2>&1 || echo '#mctop-failed'");
+    }
+    cacti_rrd_want_drop(&r->data, k->ndata);
+    cacti_rrd_start(c, k, cmd.data);
+    buf_free(&cmd);
+}
+
+/* Start what the limit allows: listings first, a graph needs its file. */
+static long cacti_rrd_pump(void *arg)
+{
+    struct cacti_client *c = arg;
+    struct cacti_rrd *r = c->rrd;
+
+    r->pump = 0;
+    while (r->ncmds < CACTI_RRD_PARALLEL && r->hosts.n > 0)
+        cacti_rrd_list(c);
+    while (r->ncmds < CACTI_RRD_PARALLEL && r->data.n > 0) {
+        size_t before = r->ncmds;
+
+        cacti_rrd_export(c);
+        if (r->ncmds == before)
+            break; /* every waiting graph was dropped */
+    }
+    return LOOP_STOP;
+}
+
+/* From the loop: what a view asks for in one frame goes in one command. */
+static void cacti_rrd_kick(struct cacti_client *c)
+{
+    struct cacti_rrd *r = cacti_rrd_get(c);
+
+    if (r->pump == 0)
+        r->pump = loop_add_timer(c->site->loop, 0, cacti_rrd_pump, c);
 }
 
 void cacti_rrd_host(struct cacti_client *c, struct cacti_hentry *h)
 {
     char *prefix = cacti_rrd_prefix(h->name);
-    char *cmd;
+    bool ok = cacti_rrd_safe(c->cfg->cacti_rra_dir, "/_-.") &&
+              cacti_rrd_safe(prefix, "_-.");
 
-    if (!cacti_rrd_safe(c->cfg->cacti_rra_dir, "/_-.") ||
-        !cacti_rrd_safe(prefix, "_-.")) {
+    free(prefix);
+    if (!ok) {
         snprintf(h->pub.err, sizeof h->pub.err,
                  "rrdtool fallback: unusable directory or host name");
-        free(prefix);
         return;
     }
-    /* each file and its data sources, one line per file */
-    cmd = xasprintf(
-        "cd '%s' || exit 1; for f in '%s'_*.rrd; do [ -f \"$f\" ] || "
-        "continue; printf '%%s' \"$f\"; rrdtool info \"$f\" | sed -n "
-        "'s/^ds\\[\\([A-Za-z0-9_]*\\)\\]\\.index = .*/ \\1/p' | tr -d "
-        "'\\n'; echo; done",
-        c->cfg->cacti_rra_dir, prefix);
-    cacti_rrd_start(c, h, NULL, cmd);
-    free(cmd);
-    free(prefix);
+    h->busy = true;
+    cacti_rrd_want_add(&cacti_rrd_get(c)->hosts, h);
+    cacti_rrd_kick(c);
 }
 
 void cacti_rrd_data(struct cacti_client *c, struct cacti_dentry *d)
 {
     struct cacti_rrd *r = cacti_rrd_get(c);
-    struct cacti_rrd_file *f = NULL;
-    long long end = d->end != 0 ? d->end : (long long)loop_wall();
-    struct buf cmd = { 0 };
-    char *save = NULL, *ds;
-    int n = 0;
+    const struct cacti_rrd_file *f = cacti_rrd_find(r, d->id);
+    bool usable = false;
+    char *ds, *save = NULL;
 
-    for (size_t i = 0; i < r->nfiles; i++)
-        if (r->files[i].id == d->id)
-            f = &r->files[i];
     if (f == NULL || c->cfg == NULL) {
         d->pub.status = CACTI_ERROR;
         snprintf(d->pub.err, sizeof d->pub.err, "no such rrdtool graph");
         d->expires = loop_wall() + c->ttl;
         return;
     }
-    buf_printf(&cmd, "rrdtool xport --json --showtime -s %lld -e %lld",
-               end - d->span, end);
     ds = xstrdup(f->ds);
-    for (char *w = strtok_r(ds, " ", &save); w != NULL;
-         w = strtok_r(NULL, " ", &save)) {
-        if (!cacti_rrd_safe(w, "_"))
-            continue;
-        buf_printf(&cmd, " 'DEF:d%d=%s/%s:%s:AVERAGE' 'XPORT:d%d:%s'", n,
-                   c->cfg->cacti_rra_dir, f->file, w, n, w);
-        n++;
-    }
+    for (char *w = strtok_r(ds, " ", &save); w != NULL && !usable;
+         w = strtok_r(NULL, " ", &save))
+        usable = cacti_rrd_safe(w, "_");
     free(ds);
-    if (n == 0) {
+    if (!usable) {
         d->pub.status = CACTI_ERROR;
         snprintf(d->pub.err, sizeof d->pub.err, "%s has no data sources",
                  f->file);
-    } else {
-        cacti_rrd_start(c, NULL, d, cmd.data);
+        return;
     }
-    buf_free(&cmd);
+    d->busy = true;
+    cacti_rrd_want_add(&r->data, d);
+    cacti_rrd_kick(c);
 }
 
 void cacti_rrd_free(struct cacti_client *c)
@@ -395,6 +629,8 @@ void cacti_rrd_free(struct cacti_client *c)
 
     if (r == NULL)
         return;
+    if (r->pump != 0)
+        loop_del_timer(c->site->loop, r->pump);
     while (r->cmds != NULL) {
         struct cacti_rrd_cmd *k = r->cmds;
 
@@ -406,6 +642,8 @@ void cacti_rrd_free(struct cacti_client *c)
         free(r->files[i].ds);
     }
     free(r->files);
+    free(r->hosts.v);
+    free(r->data.v);
     free(r);
     c->rrd = NULL;
 }

@@ -55,6 +55,8 @@ struct hop {
 
 static void hop_step(struct hop *h);
 static void hop_service(struct hop *h);
+static long hop_kick_cb(void *arg);
+static void hop_notice(struct hop *h);
 
 static void hop_set(struct hop *h, enum hop_state st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -85,6 +87,7 @@ static void hop_release(struct hop *h)
     if (h->fd >= 0)
         loop_del_fd(h->loop, h->fd);
     if (h->ch != NULL) {
+        ssh_remove_channel_callbacks(h->ch, &h->ccb); /* no late kicks */
         if (ssh_channel_is_open(h->ch) && ssh_is_connected(h->s))
             ssh_channel_close(h->ch);
         ssh_channel_free(h->ch);
@@ -178,6 +181,38 @@ static void hop_on_exit_status(ssh_session s, ssh_channel ch, int status,
     (void)s;
     (void)ch;
     h->status = status;
+    hop_notice(h);
+}
+
+/*
+ * Any libssh call may read packets for this channel off the descriptor
+ * (polling one stream, writing, an EOF), and then the descriptor will not
+ * wake the loop for them: libssh says so here, and a kick reads them.
+ * The data stays in libssh's buffer (nothing is consumed here).
+ */
+static void hop_notice(struct hop *h)
+{
+    if (h->kick == 0 && h->state != HOP_CLOSED)
+        h->kick = loop_add_timer(h->loop, 0, hop_kick_cb, h);
+}
+
+static int hop_on_channel_data(ssh_session s, ssh_channel ch, void *data,
+                               uint32_t len, int is_stderr, void *arg)
+{
+    (void)s;
+    (void)ch;
+    (void)data;
+    (void)len;
+    (void)is_stderr;
+    hop_notice(arg);
+    return 0;
+}
+
+static void hop_on_channel_end(ssh_session s, ssh_channel ch, void *arg)
+{
+    (void)s;
+    (void)ch;
+    hop_notice(arg);
 }
 
 /* The number of a signal named as RFC 4254 names it ("TERM"). */
@@ -311,6 +346,9 @@ static int hop_open_step(struct hop *h)
             h->ccb.userdata = h;
             h->ccb.channel_exit_status_function = hop_on_exit_status;
             h->ccb.channel_exit_signal_function = hop_on_exit_signal;
+            h->ccb.channel_data_function = hop_on_channel_data;
+            h->ccb.channel_eof_function = hop_on_channel_end;
+            h->ccb.channel_close_function = hop_on_channel_end;
             ssh_set_channel_callbacks(h->ch, &h->ccb);
         }
         return ssh_channel_open_session(h->ch);
@@ -407,26 +445,35 @@ static bool hop_flush(struct hop *h)
     return true;
 }
 
-/* Deliver what the channel holds; false when h ended. */
+/*
+ * Deliver what the channel holds; false when h ended. Reading one stream
+ * can pull packets of the other into libssh, where the descriptor no
+ * longer shows them: passes repeat until one reads nothing.
+ */
 static bool hop_read(struct hop *h)
 {
     char chunk[HOP_CHUNK];
+    bool again = true;
     int n;
 
-    for (int is_stderr = 0; is_stderr < 2 && !h->hold; is_stderr++) {
-        while (!h->hold) {
-            n = ssh_channel_read_nonblocking(h->ch, chunk, sizeof chunk,
-                                             is_stderr);
-            if (n == SSH_ERROR) {
-                hop_fail(h, "%s: %s", h->name, ssh_get_error(h->s));
-                return false;
+    while (again && !h->hold) {
+        again = false;
+        for (int is_stderr = 0; is_stderr < 2 && !h->hold; is_stderr++) {
+            while (!h->hold) {
+                n = ssh_channel_read_nonblocking(h->ch, chunk, sizeof chunk,
+                                                 is_stderr);
+                if (n == SSH_ERROR) {
+                    hop_fail(h, "%s: %s", h->name, ssh_get_error(h->s));
+                    return false;
+                }
+                if (n <= 0) /* SSH_EOF or nothing now */
+                    break;
+                again = true;
+                if (h->cb.data != NULL)
+                    h->cb.data(h->cb.arg, h, chunk, (size_t)n, is_stderr != 0);
+                if (h->state != HOP_OPEN)
+                    return false;
             }
-            if (n <= 0) /* SSH_EOF or nothing now */
-                break;
-            if (h->cb.data != NULL)
-                h->cb.data(h->cb.arg, h, chunk, (size_t)n, is_stderr != 0);
-            if (h->state != HOP_OPEN)
-                return false;
         }
     }
     return true;

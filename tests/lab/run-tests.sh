@@ -36,7 +36,8 @@ for t in $tests; do
         reason=$(grep '^FAIL: ' "$RUN/tests/$t.out" | tail -n 1 | cut -c7-)
         [ -n "$reason" ] || reason="exit status $rc: $(tail -n 3 "$RUN/tests/$t.out" | tr '\n' ' ')"
         echo "FAIL $t ($secs s): $reason"
-        echo "     output: $RUN/tests/$t.out"
+        echo "     output: $RUN/tests/$t.out; its last lines:"
+        tail -n 50 "$RUN/tests/$t.out" | sed 's/^/     | /'
         failed="$failed $t"
     fi
 done

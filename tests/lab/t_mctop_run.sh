@@ -2,7 +2,8 @@
 # :run through the lab's bastion: three marked vpc hosts run one command
 # over the console's bastion connection; the run view shows each host's
 # own output (its address as sshd saw it, stderr too) and exit status.
-# Then a host that cannot be reached fails alone, with the reason.
+# Three hosts printing 100,000 lines each at once all arrive whole. Then
+# a host that cannot be reached fails alone, with the reason.
 . "$(dirname "$0")/testlib.sh"
 . "$LAB_DIR/mctoplib.sh"
 
@@ -62,6 +63,24 @@ for h in $hosts; do
     m_screen | grep -Eq '^ oops *$' || fail "$h's stderr line is missing"
 done
 ok ":run on 3 hosts (2 at a time): each shows its own output (at ADDR PORT, as its sshd saw it), stderr, and EXIT 7"
+m_key q
+m_wait 'mctop-exited=0'
+
+# Three sessions over the one bastion connection, each with more output
+# than fits in a channel window: every line arrives, each run ends
+m_start "$(m_conf 'mctop:run_parallel = 3')"
+m_ready
+# shellcheck disable=SC2086
+m_mark_all $hosts
+m_key :
+m_send ':run seq 1 100000; echo last-line'
+m_key Enter
+m_wait 'on 3 hosts' 10
+m_key y
+m_wait ' 3 ok ' 60
+[ "$(m_rows | grep -Ec '^ *OK +[a-z0-9-]+ +0 +[0-9.]+s +100001 ')" -eq 3 ] ||
+    fail "not 3 hosts with 100001 lines: $(m_rows | head -n 6)"
+ok ":run with 100,000 lines on 3 hosts at once: all 100001 lines of each, exit 0"
 m_key q
 m_wait 'mctop-exited=0'
 
