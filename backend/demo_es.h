@@ -1,8 +1,11 @@
 /*
- * The demo site's Elasticsearch: its log documents (demo_es_docs.c), the
- * query DSL and Lucene query strings over them (demo_es_query.c,
- * demo_es_lucene.c), dates (demo_es_date.c) and the _search API in
- * Elasticsearch 8's wire format (demo_es.c, demo_es_search.c).
+ * The demo site's Elasticsearch: its log documents (demo_es_docs.c,
+ * demo_es_message.c, demo_es_fields.c, demo_es_tokens.c), the query DSL
+ * and Lucene query strings over them (demo_es_query.c,
+ * demo_es_query_check.c, demo_es_prog*.c, demo_es_lucene.c), dates
+ * (demo_es_date.c) and the _search API in Elasticsearch 8's wire format
+ * (demo_es.c, demo_es_body.c, demo_es_aggs.c, demo_es_search.c), its
+ * errors (demo_es_err.c).
  *
  * Documents are not stored: each is a function of (seed, second, slot),
  * generated when a search walks the seconds of its time range. A search
@@ -33,7 +36,7 @@ enum des_fam { DES_CLASSIC, DES_ECS, DES_NFAM };
 
 enum des_level { DES_DEBUG, DES_INFO, DES_WARN, DES_ERROR };
 
-/* --- errors (demo_es.c) ------------------------------------------------ */
+/* --- errors (demo_es_err.c) -------------------------------------------- */
 
 /*
  * A failure: an ErrorCause object ("type", "reason", metadata keys,
@@ -78,6 +81,8 @@ void des_locate(const struct des_err *e, const struct cJSON *item, bool key,
                 int *line, int *col);
 /* The token name Jackson uses for a value ("START_OBJECT" ...). */
 const char *des_token_name(const struct cJSON *v);
+/* A stable index_uuid for an index name. */
+void des_index_uuid(const char *name, char out[23]);
 
 /* --- dates (demo_es_date.c) -------------------------------------------- */
 
@@ -107,7 +112,7 @@ int64_t des_add(int64_t ms, long n, char unit, int tz);
 /* Civil date of a day number (days since 1970-01-01). */
 void des_civil(int64_t day, int *y, int *mo, int *d);
 
-/* --- documents (demo_es_docs.c) ------------------------------------- */
+/* --- documents (demo_es_docs.c, _message.c, _fields.c, _tokens.c) ---- */
 
 enum des_seg_kind { DES_SEG_POOL, DES_SEG_TIME, DES_SEG_HOST };
 
@@ -331,7 +336,7 @@ int des_value_text(const struct des_world *w, int getter, uint32_t vid,
 /* A single term lower-cased as a text field normalises it. */
 char *des_lower(const char *s);
 
-/* --- queries (demo_es_query.c: parsing; demo_es_prog.c: running) ------ */
+/* --- queries (demo_es_query*.c: parsing; demo_es_prog*.c: running) ---- */
 
 enum des_qkind {
     DES_Q_ALL,
@@ -390,6 +395,31 @@ struct des_query *des_query_qs(const char *text, const char *df, bool op_and,
 /* ES's calculateMinShouldMatch; -1: not a form the demo reads. */
 long des_min_should_match(const char *spec, size_t n);
 
+/* The pieces of the query parsers (demo_es_query_check.c). */
+struct des_query *des_query_new(int kind);
+void des_qval_free(struct des_qval *v);
+/* A scalar value; false for objects, arrays and null. */
+bool des_qval_read(const cJSON *v, struct des_qval *out);
+/* Keys must be in allowed (or in more, when given). */
+int des_query_check_keys2(struct des_err *e, const char *name,
+                          const cJSON *body, const char *const *allowed,
+                          const char *const *more);
+int des_query_check_keys(struct des_err *e, const char *name, const cJSON *body,
+                         const char *const *allowed);
+/* boost and _name, which every query takes. */
+bool des_query_is_meta(const char *k);
+/* The one field of match, term, range ...; its spec in *spec. */
+const cJSON *des_query_single_field(struct des_err *e, const char *name,
+                                    const cJSON *wrap, const cJSON *body);
+/* The analyzer of spec: only the standard one. */
+int des_query_check_analyzer(struct des_err *e, const cJSON *spec);
+/* minimum_should_match v (if given) into *out. */
+int des_query_check_msm(struct des_err *e, const cJSON *v, char **out);
+/* operator: "or" or "and" (any case). */
+int des_query_read_operator(struct des_err *e, const char *name,
+                            const cJSON *spec, const char *key, bool *and_op);
+void des_query_read_lenient(struct des_query *q, const cJSON *spec);
+
 struct des_prog;
 /* Compile for one family's indices (the shard's checks). NULL with e. */
 struct des_prog *des_prog_new(const struct des_query *q,
@@ -444,7 +474,8 @@ struct demo_reply *demo_es_request(struct demo *d, const char *method,
                                    const char *path, const char *body,
                                    int *status);
 
-/* A validated search (demo_es.c) run over the matched indices. */
+/* A validated search (demo_es.c, demo_es_body.c) run over the matched
+   indices. */
 struct des_agg {
     char *name;
     int64_t fixed;  /* ms, or 0 */
@@ -482,6 +513,16 @@ struct des_search {
     const cJSON *after_json; /* search_after, checked per shard */
 };
 void des_search_free(struct des_search *s);
+/* Is s among v (n of them; 0: up to a NULL)? */
+bool des_in_list(const char *s, const char *const *v, size_t n);
+/* Append a copy of s to the list v of n. */
+void des_add_pat(char ***v, size_t *n, const char *s);
+/* The body of a _search (count: of a _count) into s (demo_es_body.c). */
+int des_parse_body(struct des_search *s, const struct cJSON *root, bool count,
+                   struct des_err *e);
+/* "aggs" of a search body (demo_es_aggs.c). */
+int des_parse_aggs(struct des_search *s, const struct cJSON *v,
+                   struct des_err *e);
 /*
  * Run a search: the response body into out; returns the HTTP status
  * (a failure on every shard is a 400 body), or -1 with e.

@@ -9,12 +9,11 @@
  *
  * Supported: bool, match_all, match_none, match, match_phrase, multi_match
  * (best_fields, most_fields, phrase), query_string, term, terms, exists,
- * range, prefix, wildcard, constant_score.
+ * range, prefix, wildcard, constant_score. This file: one parser per
+ * query type; the values and checks they share are in
+ * demo_es_query_check.c.
  */
 #include <cJSON.h>
-#include <ctype.h>
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,249 +84,6 @@ static const char *const all_queries[] = {
 };
 #define NQUERIES (sizeof(all_queries) / sizeof(all_queries[0]))
 
-static struct des_query *qnew(int kind)
-{
-    struct des_query *q = xcalloc(1, sizeof(*q));
-
-    q->kind = kind;
-    q->scoring = true;
-    q->slop = 0;
-    return q;
-}
-
-static void qval_free(struct des_qval *v)
-{
-    free(v->s);
-    v->s = NULL;
-}
-
-void des_query_free(struct des_query *q)
-{
-    if (q == NULL)
-        return;
-    for (size_t i = 0; i < q->nkids; i++)
-        des_query_free(q->kids[i]);
-    free(q->kids);
-    free(q->occ);
-    free(q->field);
-    free(q->msm);
-    qval_free(&q->text);
-    for (size_t i = 0; i < q->nfields; i++)
-        free(q->fields[i]);
-    free(q->fields);
-    free(q->default_field);
-    for (size_t i = 0; i < q->nvals; i++)
-        qval_free(&q->vals[i]);
-    free(q->vals);
-    qval_free(&q->lo);
-    qval_free(&q->hi);
-    free(q->format);
-    free(q);
-}
-
-/* Java's Double.toString for the values a query can carry. */
-static char *num_text(double d)
-{
-    char s[40];
-
-    if (d == floor(d) && fabs(d) < 1e15) {
-        snprintf(s, sizeof(s), "%lld", (long long)d);
-        return xstrdup(s);
-    }
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(s, sizeof(s), "%.*g", prec, d);
-        if (strtod(s, NULL) == d)
-            break;
-    }
-    return xstrdup(s);
-}
-
-/* A scalar value; false for objects, arrays and null. */
-static bool qval(const cJSON *v, struct des_qval *out)
-{
-    memset(out, 0, sizeof(*out));
-    if (cJSON_IsString(v)) {
-        out->s = xstrdup(v->valuestring);
-    } else if (cJSON_IsNumber(v)) {
-        out->num = true;
-        out->d = v->valuedouble;
-        out->s = num_text(v->valuedouble);
-    } else if (cJSON_IsBool(v)) {
-        out->boolean = true;
-        out->s = xstrdup(cJSON_IsTrue(v) ? "true" : "false");
-    } else {
-        return false;
-    }
-    return true;
-}
-
-long des_min_should_match(const char *spec, size_t n)
-{
-    char *end;
-    double v;
-    long res;
-
-    if (spec == NULL || *spec == '\0' || strchr(spec, '<') != NULL ||
-        strchr(spec, ' ') != NULL)
-        return -1;
-    v = strtod(spec, &end);
-    if (end == spec)
-        return -1;
-    if (*end == '%' && end[1] == '\0') {
-        res = v >= 0 ? (long)(n * v / 100.0) : (long)n + (long)(n * v / 100.0);
-    } else if (*end == '\0' && v == floor(v)) {
-        res = v >= 0 ? (long)v : (long)n + (long)v;
-    } else {
-        return -1;
-    }
-    if (res < 0)
-        return 0;
-    return res > (long)n ? (long)n : res;
-}
-
-/* --- checks ------------------------------------------------------------- */
-
-static bool key_in(const char *k, const char *const *allowed)
-{
-    for (; *allowed != NULL; allowed++)
-        if (strcmp(k, *allowed) == 0)
-            return true;
-    return false;
-}
-
-/* Keys must be in allowed (or in more, when given). */
-static int check_keys2(struct des_err *e, const char *name, const cJSON *body,
-                       const char *const *allowed, const char *const *more)
-{
-    for (const cJSON *it = body->child; it != NULL; it = it->next)
-        if (!key_in(it->string, allowed) &&
-            (more == NULL || !key_in(it->string, more)))
-            return des_fail_parsing(e, it, true,
-                                    "[%s] query does not support [%s]", name,
-                                    it->string);
-    return 0;
-}
-
-static int check_keys(struct des_err *e, const char *name, const cJSON *body,
-                      const char *const *allowed)
-{
-    return check_keys2(e, name, body, allowed, NULL);
-}
-
-static bool is_meta(const char *k)
-{
-    return strcmp(k, "boost") == 0 || strcmp(k, "_name") == 0;
-}
-
-/* The one field of match, term, range ...; its spec in *spec. */
-static const cJSON *single_field(struct des_err *e, const char *name,
-                                 const cJSON *wrap, const cJSON *body)
-{
-    const cJSON *first = NULL;
-
-    if (!cJSON_IsObject(body)) {
-        des_fail_parsing(e, body, false,
-                         "[%s] query malformed, no start_object after query "
-                         "name",
-                         name);
-        return NULL;
-    }
-    for (const cJSON *it = body->child; it != NULL; it = it->next) {
-        if (is_meta(it->string))
-            continue;
-        if (first != NULL) {
-            des_fail_parsing(e, it, true,
-                             "[%s] query doesn't support multiple fields, "
-                             "found [%s] and [%s]",
-                             name, first->string, it->string);
-            return NULL;
-        }
-        first = it;
-    }
-    if (first == NULL) {
-        if (strcmp(name, "term") == 0)
-            des_fail_parsing(e, wrap, false,
-                             "[term] query malformed, no field");
-        else
-            des_fail_parsing(e, wrap, false,
-                             "[%s] query doesn't support multiple fields, "
-                             "found none",
-                             name);
-    }
-    return first;
-}
-
-static int check_analyzer(struct des_err *e, const cJSON *spec)
-{
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(spec, "analyzer");
-
-    if (a != NULL &&
-        !(cJSON_IsString(a) && (strcmp(a->valuestring, "standard") == 0 ||
-                                strcmp(a->valuestring, "default") == 0)))
-        return des_unsupported(e, "the [%s] analyzer",
-                               cJSON_IsString(a) ? a->valuestring : "?");
-    return 0;
-}
-
-static int check_msm(struct des_err *e, const cJSON *v, char **out)
-{
-    char *s;
-
-    if (v == NULL || cJSON_IsNull(v))
-        return 0;
-    if (cJSON_IsNumber(v))
-        s = num_text(v->valuedouble);
-    else if (cJSON_IsString(v))
-        s = xstrdup(v->valuestring);
-    else
-        return des_fail(e, 400,
-                        des_cause("illegal_argument_exception",
-                                  "Invalid minimum_should_match"));
-    if (des_min_should_match(s, 1) < 0) {
-        if (strchr(s, '<') != NULL || strchr(s, ' ') != NULL) {
-            des_unsupported(e, "conditional minimum_should_match [%s]", s);
-        } else {
-            des_fail(e, 400,
-                     des_causef("illegal_argument_exception",
-                                "Invalid minimum_should_match [%s]", s));
-        }
-        free(s);
-        return -1;
-    }
-    *out = s;
-    return 0;
-}
-
-/* operator: "or" or "and" (any case). */
-static int read_operator(struct des_err *e, const char *name, const cJSON *spec,
-                         const char *key, bool *and_op)
-{
-    const cJSON *op = cJSON_GetObjectItemCaseSensitive(spec, key);
-
-    *and_op = false;
-    if (op == NULL)
-        return 0;
-    if (cJSON_IsString(op) && strcasecmp(op->valuestring, "and") == 0) {
-        *and_op = true;
-        return 0;
-    }
-    if (cJSON_IsString(op) && strcasecmp(op->valuestring, "or") == 0)
-        return 0;
-    return des_fail_parsing(e, op, true,
-                            "[%s] query does not support [%s] value [%s]", name,
-                            key, cJSON_IsString(op) ? op->valuestring : "?");
-}
-
-static void read_lenient(struct des_query *q, const cJSON *spec)
-{
-    const cJSON *l = cJSON_GetObjectItemCaseSensitive(spec, "lenient");
-
-    if (cJSON_IsBool(l)) {
-        q->lenient = cJSON_IsTrue(l);
-        q->lenient_set = true;
-    }
-}
-
 /* --- one query type each -------------------------------------------------- */
 
 static struct des_query *parse_any(const cJSON *obj, struct des_err *e);
@@ -356,12 +112,12 @@ static struct des_query *p_match(const char *name, const cJSON *wrap,
                                  const cJSON *body, struct des_err *e)
 {
     bool phrase = strcmp(name, "match_phrase") == 0;
-    const cJSON *f = single_field(e, name, wrap, body), *spec, *v;
+    const cJSON *f = des_query_single_field(e, name, wrap, body), *spec, *v;
     struct des_query *q;
 
     if (f == NULL)
         return NULL;
-    q = qnew(DES_Q_MATCH);
+    q = des_query_new(DES_Q_MATCH);
     q->phrase = phrase;
     q->field = xstrdup(f->string);
     spec = f;
@@ -372,7 +128,7 @@ static struct des_query *p_match(const char *name, const cJSON *wrap,
         goto bad;
     }
     if (!cJSON_IsObject(spec)) {
-        if (!qval(spec, &q->text)) {
+        if (!des_qval_read(spec, &q->text)) {
             des_fail_parsing(e, spec, false,
                              "[%s] unknown token [%s] after [%s]", name,
                              des_token_name(spec), f->string);
@@ -380,20 +136,21 @@ static struct des_query *p_match(const char *name, const cJSON *wrap,
         }
         return q;
     }
-    if (check_keys(e, name, spec, phrase ? phrase_opts : match_opts) < 0 ||
-        check_analyzer(e, spec) < 0)
+    if (des_query_check_keys(e, name, spec, phrase ? phrase_opts : match_opts) <
+            0 ||
+        des_query_check_analyzer(e, spec) < 0)
         goto bad;
     v = cJSON_GetObjectItemCaseSensitive(spec, "query");
-    if (v == NULL || !qval(v, &q->text)) {
+    if (v == NULL || !des_qval_read(v, &q->text)) {
         des_fail_parsing(e, spec, false, "No text specified for text query");
         goto bad;
     }
-    if (read_operator(e, name, spec, "operator", &q->op_and) < 0 ||
-        check_msm(
+    if (des_query_read_operator(e, name, spec, "operator", &q->op_and) < 0 ||
+        des_query_check_msm(
             e, cJSON_GetObjectItemCaseSensitive(spec, "minimum_should_match"),
             &q->msm) < 0)
         goto bad;
-    read_lenient(q, spec);
+    des_query_read_lenient(q, spec);
     v = cJSON_GetObjectItemCaseSensitive(spec, "zero_terms_query");
     if (v != NULL) {
         const char *z = cJSON_IsString(v) ? v->valuestring : "?";
@@ -453,17 +210,17 @@ static struct des_query *p_multi_match(const char *name, const cJSON *wrap,
     static const char *const types[] = { "best_fields",   "most_fields",
                                          "cross_fields",  "phrase",
                                          "phrase_prefix", "bool_prefix" };
-    struct des_query *q = qnew(DES_Q_MULTI);
+    struct des_query *q = des_query_new(DES_Q_MULTI);
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(body, "type"), *v;
     const char *type = cJSON_IsString(t) ? t->valuestring : "best_fields";
     bool known = false;
 
     (void)wrap;
-    if (check_keys2(e, name, body, match_opts, opts) < 0 ||
-        check_analyzer(e, body) < 0)
+    if (des_query_check_keys2(e, name, body, match_opts, opts) < 0 ||
+        des_query_check_analyzer(e, body) < 0)
         goto bad;
     v = cJSON_GetObjectItemCaseSensitive(body, "query");
-    if (v == NULL || !qval(v, &q->text)) {
+    if (v == NULL || !des_qval_read(v, &q->text)) {
         des_fail_parsing(e, body, false,
                          "No text specified for multi_match query");
         goto bad;
@@ -485,12 +242,12 @@ static struct des_query *p_multi_match(const char *name, const cJSON *wrap,
         goto bad;
     }
     q->phrase = strcasecmp(type, "phrase") == 0;
-    if (read_operator(e, name, body, "operator", &q->op_and) < 0 ||
-        check_msm(
+    if (des_query_read_operator(e, name, body, "operator", &q->op_and) < 0 ||
+        des_query_check_msm(
             e, cJSON_GetObjectItemCaseSensitive(body, "minimum_should_match"),
             &q->msm) < 0)
         goto bad;
-    read_lenient(q, body);
+    des_query_read_lenient(q, body);
     v = cJSON_GetObjectItemCaseSensitive(body, "fields");
     if (v != NULL && read_fields(q, v) < 0) {
         des_fail_parsing(e, v, false, "[%s] query does not support [fields]",
@@ -538,15 +295,16 @@ static struct des_query *p_query_string(const char *name, const cJSON *wrap,
                                         "boost",
                                         "_name",
                                         NULL };
-    struct des_query *q = qnew(DES_Q_QS);
+    struct des_query *q = des_query_new(DES_Q_QS);
     const cJSON *v;
     struct cJSON *cause = NULL;
 
     (void)wrap;
-    if (check_keys(e, name, body, opts) < 0 || check_analyzer(e, body) < 0)
+    if (des_query_check_keys(e, name, body, opts) < 0 ||
+        des_query_check_analyzer(e, body) < 0)
         goto bad;
     v = cJSON_GetObjectItemCaseSensitive(body, "query");
-    if (v == NULL || !qval(v, &q->text)) {
+    if (v == NULL || !des_qval_read(v, &q->text)) {
         des_fail_parsing(e, body, false,
                          "[query_string] must be provided with a [query]");
         goto bad;
@@ -582,7 +340,7 @@ static struct des_query *p_query_string(const char *name, const cJSON *wrap,
                          "[query_string] query does not support [fields]");
         goto bad;
     }
-    read_lenient(q, body);
+    des_query_read_lenient(q, body);
     q->analyze_wildcard = cJSON_IsTrue(
         cJSON_GetObjectItemCaseSensitive(body, "analyze_wildcard"));
     v = cJSON_GetObjectItemCaseSensitive(body, "allow_leading_wildcard");
@@ -592,7 +350,7 @@ static struct des_query *p_query_string(const char *name, const cJSON *wrap,
         des_unsupported(e, "[phrase_slop] in query_string");
         goto bad;
     }
-    if (check_msm(
+    if (des_query_check_msm(
             e, cJSON_GetObjectItemCaseSensitive(body, "minimum_should_match"),
             &q->msm) < 0)
         goto bad;
@@ -605,7 +363,7 @@ bad:
 struct des_query *des_query_qs(const char *text, const char *df, bool op_and,
                                int lenient, bool analyze_wildcard)
 {
-    struct des_query *q = qnew(DES_Q_QS);
+    struct des_query *q = des_query_new(DES_Q_QS);
 
     q->text.s = xstrdup(text);
     q->default_field = df != NULL ? xstrdup(df) : NULL;
@@ -622,12 +380,12 @@ static struct des_query *p_term(const char *name, const cJSON *wrap,
 {
     static const char *const opts[] = { "value", "boost", "_name",
                                         "case_insensitive", NULL };
-    const cJSON *f = single_field(e, name, wrap, body), *v;
+    const cJSON *f = des_query_single_field(e, name, wrap, body), *v;
     struct des_query *q;
 
     if (f == NULL)
         return NULL;
-    q = qnew(DES_Q_TERM);
+    q = des_query_new(DES_Q_TERM);
     q->field = xstrdup(f->string);
     if (cJSON_IsArray(f)) {
         des_fail_parsing(e, f, false,
@@ -635,16 +393,16 @@ static struct des_query *p_term(const char *name, const cJSON *wrap,
         goto bad;
     }
     if (!cJSON_IsObject(f)) {
-        if (!qval(f, &q->text)) {
+        if (!des_qval_read(f, &q->text)) {
             des_fail_parsing(e, f, false, "[term] query malformed, no value");
             goto bad;
         }
         return q;
     }
-    if (check_keys(e, name, f, opts) < 0)
+    if (des_query_check_keys(e, name, f, opts) < 0)
         goto bad;
     v = cJSON_GetObjectItemCaseSensitive(f, "value");
-    if (v == NULL || !qval(v, &q->text)) {
+    if (v == NULL || !des_qval_read(v, &q->text)) {
         des_fail_parsing(e, f, false, "[term] query malformed, no value");
         goto bad;
     }
@@ -659,11 +417,11 @@ bad:
 static struct des_query *p_terms(const char *name, const cJSON *wrap,
                                  const cJSON *body, struct des_err *e)
 {
-    struct des_query *q = qnew(DES_Q_TERMS);
+    struct des_query *q = des_query_new(DES_Q_TERMS);
 
     (void)name;
     for (const cJSON *it = body->child; it != NULL; it = it->next) {
-        if (is_meta(it->string))
+        if (des_query_is_meta(it->string))
             continue;
         if (cJSON_IsObject(it)) {
             des_unsupported(e, "the terms lookup");
@@ -682,7 +440,7 @@ static struct des_query *p_terms(const char *name, const cJSON *wrap,
         q->field = xstrdup(it->string);
         q->vals = xcalloc((size_t)cJSON_GetArraySize(it) + 1, sizeof(*q->vals));
         for (const cJSON *v = it->child; v != NULL; v = v->next)
-            if (qval(v, &q->vals[q->nvals]))
+            if (des_qval_read(v, &q->vals[q->nvals]))
                 q->nvals++;
     }
     if (q->field == NULL) {
@@ -705,7 +463,7 @@ static struct des_query *p_exists(const char *name, const cJSON *wrap,
     struct des_query *q;
 
     (void)wrap;
-    if (check_keys(e, name, body, opts) < 0)
+    if (des_query_check_keys(e, name, body, opts) < 0)
         return NULL;
     f = cJSON_GetObjectItemCaseSensitive(body, "field");
     if (!cJSON_IsString(f)) {
@@ -714,7 +472,7 @@ static struct des_query *p_exists(const char *name, const cJSON *wrap,
                          "[field]");
         return NULL;
     }
-    q = qnew(DES_Q_EXISTS);
+    q = des_query_new(DES_Q_EXISTS);
     q->field = xstrdup(f->valuestring);
     return q;
 }
@@ -727,7 +485,7 @@ static struct des_query *p_range(const char *name, const cJSON *wrap,
         "lt",    "lte", "time_zone",     "format",        "relation", "boost",
         "_name", NULL
     };
-    const cJSON *f = single_field(e, name, wrap, body), *v;
+    const cJSON *f = des_query_single_field(e, name, wrap, body), *v;
     struct des_query *q;
     struct cJSON *cause = NULL;
 
@@ -738,9 +496,9 @@ static struct des_query *p_range(const char *name, const cJSON *wrap,
                          f->string);
         return NULL;
     }
-    if (check_keys(e, name, f, opts) < 0)
+    if (des_query_check_keys(e, name, f, opts) < 0)
         return NULL;
-    q = qnew(DES_Q_RANGE);
+    q = des_query_new(DES_Q_RANGE);
     q->field = xstrdup(f->string);
     q->incl_lo = q->incl_hi = true;
     for (const cJSON *it = f->child; it != NULL; it = it->next) {
@@ -753,11 +511,11 @@ static struct des_query *p_range(const char *name, const cJSON *wrap,
         if (lo || hi) {
             struct des_qval *dst = lo ? &q->lo : &q->hi;
 
-            qval_free(dst);
+            des_qval_free(dst);
             if (lo)
-                q->has_lo = qval(it, dst);
+                q->has_lo = des_qval_read(it, dst);
             else
-                q->has_hi = qval(it, dst);
+                q->has_hi = des_qval_read(it, dst);
             if (strcmp(k, "gt") == 0 || strcmp(k, "gte") == 0)
                 q->incl_lo = k[2] == 'e';
             if (strcmp(k, "lt") == 0 || strcmp(k, "lte") == 0)
@@ -808,16 +566,16 @@ static struct des_query *p_pattern(const char *name, const cJSON *wrap,
     static const char *const popts[] = { "value",   "boost",
                                          "_name",   "case_insensitive",
                                          "rewrite", NULL };
-    const cJSON *f = single_field(e, name, wrap, body), *v = NULL;
+    const cJSON *f = des_query_single_field(e, name, wrap, body), *v = NULL;
     bool wild = strcmp(name, "wildcard") == 0;
     struct des_query *q;
 
     if (f == NULL)
         return NULL;
-    q = qnew(wild ? DES_Q_WILDCARD : DES_Q_PREFIX);
+    q = des_query_new(wild ? DES_Q_WILDCARD : DES_Q_PREFIX);
     q->field = xstrdup(f->string);
     if (cJSON_IsObject(f)) {
-        if (check_keys(e, name, f, wild ? wopts : popts) < 0)
+        if (des_query_check_keys(e, name, f, wild ? wopts : popts) < 0)
             goto bad;
         v = cJSON_GetObjectItemCaseSensitive(f, "value");
         if (v == NULL && wild)
@@ -827,7 +585,7 @@ static struct des_query *p_pattern(const char *name, const cJSON *wrap,
     } else {
         v = f;
     }
-    if (v == NULL || !qval(v, &q->text)) {
+    if (v == NULL || !des_qval_read(v, &q->text)) {
         des_fail_parsing(e, wrap, false, "No value specified for %s query",
                          name);
         goto bad;
@@ -856,7 +614,7 @@ static struct des_query *p_bool(const char *name, const cJSON *wrap,
                                 const cJSON *body, struct des_err *e)
 {
     static const char *const occ[] = { "must", "filter", "should", "must_not" };
-    struct des_query *q = qnew(DES_Q_BOOL);
+    struct des_query *q = des_query_new(DES_Q_BOOL);
     bool pos = false, neg_or_filter = false;
 
     (void)name;
@@ -875,10 +633,10 @@ static struct des_query *p_bool(const char *name, const cJSON *wrap,
                 if (add_clause(q, o, c, e) < 0)
                     goto bad;
         } else if (strcmp(it->string, "minimum_should_match") == 0) {
-            if (check_msm(e, it, &q->msm) < 0)
+            if (des_query_check_msm(e, it, &q->msm) < 0)
                 goto bad;
         } else if (o >= 0 ||
-                   (!is_meta(it->string) &&
+                   (!des_query_is_meta(it->string) &&
                     strcmp(it->string, "adjust_pure_negative") != 0)) {
             des_fail_parsing(e, it, true, "[bool] query does not support [%s]",
                              it->string);
@@ -904,7 +662,7 @@ static struct des_query *p_constant_score(const char *name, const cJSON *wrap,
     const cJSON *f;
     struct des_query *q;
 
-    if (check_keys(e, name, body, opts) < 0)
+    if (des_query_check_keys(e, name, body, opts) < 0)
         return NULL;
     f = cJSON_GetObjectItemCaseSensitive(body, "filter");
     if (f == NULL) {
@@ -912,7 +670,7 @@ static struct des_query *p_constant_score(const char *name, const cJSON *wrap,
                          "[constant_score] requires a 'filter' element");
         return NULL;
     }
-    q = qnew(DES_Q_BOOL);
+    q = des_query_new(DES_Q_BOOL);
     if (add_clause(q, DES_Q_FILTER, f, e) < 0) {
         des_query_free(q);
         return NULL;
@@ -927,9 +685,10 @@ static struct des_query *p_match_all(const char *name, const cJSON *wrap,
     static const char *const opts[] = { "boost", "_name", NULL };
 
     (void)wrap;
-    if (check_keys(e, name, body, opts) < 0)
+    if (des_query_check_keys(e, name, body, opts) < 0)
         return NULL;
-    return qnew(strcmp(name, "match_all") == 0 ? DES_Q_ALL : DES_Q_NONE);
+    return des_query_new(strcmp(name, "match_all") == 0 ? DES_Q_ALL
+                                                        : DES_Q_NONE);
 }
 
 typedef struct des_query *(*parse_fn)(const char *, const cJSON *,
@@ -968,7 +727,8 @@ static struct des_query *parse_any(const cJSON *obj, struct des_err *e)
         return NULL;
     }
     if (q == NULL)
-        return qnew(DES_Q_ALL); /* ES reads an empty clause as match_all */
+        return des_query_new(
+            DES_Q_ALL); /* ES reads an empty clause as match_all */
     name = q->string;
     if (q->next != NULL) {
         des_fail_parsing(e, q->next, true,
@@ -1014,7 +774,7 @@ static struct des_query *parse_any(const cJSON *obj, struct des_err *e)
 
 struct des_query *des_query_all(void)
 {
-    return qnew(DES_Q_ALL);
+    return des_query_new(DES_Q_ALL);
 }
 
 struct des_query *des_query_parse(const cJSON *q, struct des_err *e)

@@ -1,9 +1,9 @@
 /*
- * Unit tests for the demo site's Cacti (backend/demo_cacti*.c): its answers
- * must have the wire formats of the real Cacti 1.2.24 recorded in
- * tests/data/cacti (BOM, metadata, helper columns, labels one step late,
- * the traps), and the production parsers must read back exactly the
- * generator's values.
+ * Unit tests for the demo site's Cacti exports (backend/demo_cacti*.c): its
+ * graph_xport.php answers must have the wire format of the real Cacti
+ * 1.2.24 recorded in tests/data/cacti (BOM, metadata, helper columns,
+ * labels one step late, the traps), and the production parsers must read
+ * back exactly the generator's values.
  */
 #include <cJSON.h>
 #include <check.h>
@@ -14,16 +14,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "backend/buf.h"
 #include "backend/cacti.h"
 #include "backend/demo.h"
 #include "backend/demo_cacti.h"
-
-#define T0   1795670000.5 /* 2026-11-26 05:13:20.5 UTC, not on a step */
-#define NOW  1795670000LL
-#define HOUR 3600LL
-#define DAY  86400LL
-#define WEEK (7 * DAY)
+#include "tests/unit/testutil_demo_cacti.h"
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -44,111 +38,6 @@ struct soft {
 #define SOFT_DONE(sf)                                                          \
     ck_assert_msg((sf)->bad == 0, "%d failed, the first: %s", (sf)->bad,       \
                   (sf)->first)
-
-/* The whole body, read in pieces of at most max bytes. */
-static char *get_max(struct demo *d, const char *method, const char *path,
-                     const char *body, int *status, size_t *len, size_t max)
-{
-    struct demo_reply *r = demo_request(d, method, path, body, status);
-    struct buf b = { 0 };
-    size_t n;
-
-    while (demo_reply_read(r, &b, max))
-        ;
-    demo_reply_free(r);
-    n = b.len;
-    if (len != NULL)
-        *len = n;
-    if (b.data == NULL)
-        return calloc(1, 1);
-    return buf_steal(&b);
-}
-
-static char *get(struct demo *d, const char *path, int *status, size_t *len)
-{
-    return get_max(d, "GET", path, NULL, status, len, 65536);
-}
-
-/* GET that must answer 200. */
-static char *get_ok(struct demo *d, const char *path, size_t *len)
-{
-    int st = 0;
-    char *s = get(d, path, &st, len);
-
-    ck_assert_msg(st == 200, "%s: HTTP %d", path, st);
-    return s;
-}
-
-static char *xport_path(long id, long long start, long long end)
-{
-    static char p[256];
-
-    snprintf(p, sizeof p,
-             "/cacti/graph_xport.php?local_graph_id=%ld&rra_id=0"
-             "&graph_start=%lld&graph_end=%lld",
-             id, start, end);
-    return p;
-}
-
-static char *list_path(long host_id, int rows)
-{
-    static char p[256];
-
-    snprintf(p, sizeof p,
-             "/cacti/graph_view.php?action=list&host_id=%ld"
-             "&graph_template_id=-1&rfilter=&rows=%d&page=1&header=false",
-             host_id, rows);
-    return p;
-}
-
-/* The hosts of the Icinga API, in the site's order (device id = i + 1). */
-struct hosts {
-    int n;
-    char **name, **addr;
-};
-
-static struct hosts hosts_of(struct demo *d)
-{
-    char *s = get_ok(d, "/v1/objects/hosts?attrs=name&attrs=address", NULL);
-    cJSON *j = cJSON_Parse(s), *it;
-    struct hosts h = { 0 };
-    int cap;
-
-    ck_assert_ptr_nonnull(j);
-    cap = cJSON_GetArraySize(cJSON_GetObjectItem(j, "results"));
-    h.name = calloc((size_t)cap, sizeof(char *));
-    h.addr = calloc((size_t)cap, sizeof(char *));
-    cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "results"))
-    {
-        cJSON *a = cJSON_GetObjectItem(it, "attrs");
-
-        h.name[h.n] = strdup(cJSON_GetObjectItem(a, "name")->valuestring);
-        h.addr[h.n] = strdup(cJSON_GetObjectItem(a, "address")->valuestring);
-        h.n++;
-    }
-    cJSON_Delete(j);
-    free(s);
-    return h;
-}
-
-static void hosts_free(struct hosts *h)
-{
-    for (int i = 0; i < h->n; i++) {
-        free(h->name[i]);
-        free(h->addr[i]);
-    }
-    free(h->name);
-    free(h->addr);
-}
-
-/* Index of the first host with (or without) a Cacti device, or -1. */
-static int host_with(struct demo *d, const struct hosts *h, bool device)
-{
-    for (int i = 0; i < h->n; i++)
-        if ((demo_cacti_device(d, h->name[i]) != 0) == device)
-            return i;
-    return -1;
-}
 
 /* Lines of a body (LF); the array and the copy are freed by lines_free. */
 struct lines {
@@ -298,7 +187,7 @@ static void csv_free(struct csv *c)
 static struct csv csv_get(struct demo *d, long id, long long s, long long e)
 {
     size_t len;
-    char *body = get_ok(d, xport_path(id, s, e), &len);
+    char *body = dc_get_ok(d, dc_xport_path(id, s, e), &len);
     struct csv c;
 
     csv_parse(body, len, &c);
@@ -320,385 +209,6 @@ static void fmt(char *out, size_t len, double v)
         snprintf(out, len, "%.10e", v);
 }
 
-static int count(const char *s, const char *sub)
-{
-    int n = 0;
-
-    for (const char *p = strstr(s, sub); p != NULL; p = strstr(p + 1, sub))
-        n++;
-    return n;
-}
-
-/* ---- login and pages ----------------------------------------------------- */
-
-START_TEST(test_dc_login)
-{
-    struct demo *d = demo_new(3, 60, T0);
-    int st = 0;
-    size_t len;
-    char *s = get_ok(d, "/cacti/index.php", &len), *tok;
-    const char *v;
-    char want[80];
-
-    ck_assert_ptr_nonnull(strstr(s, "<title>Login to Cacti</title>"));
-    ck_assert_ptr_nonnull(strstr(s, "name='login_username'"));
-    v = strstr(s, "name='__csrf_magic' value=\"sid:");
-    ck_assert_ptr_nonnull(v);
-    v += strlen("name='__csrf_magic' value=\"sid:");
-    /* sid:<40 hex>,<epoch>;ip:<40 hex>,<epoch> */
-    ck_assert_uint_eq(strspn(v, "0123456789abcdef"), 40);
-    snprintf(want, sizeof want, ",%lld;ip:", NOW);
-    ck_assert_int_eq(strncmp(v + 40, want, strlen(want)), 0);
-    v += 40 + strlen(want);
-    ck_assert_uint_eq(strspn(v, "0123456789abcdef"), 40);
-    snprintf(want, sizeof want, ",%lld\" />", NOW);
-    ck_assert_int_eq(strncmp(v + 40, want, strlen(want)), 0);
-    ck_assert_int_eq(cacti_page_kind(s, len), CACTI_PAGE_LOGIN);
-    tok = cacti_login_token(s, len);
-    ck_assert_ptr_nonnull(tok);
-    ck_assert_int_eq(strncmp(tok, "sid:", 4), 0);
-    ck_assert_ptr_nonnull(strstr(s, tok));
-    ck_assert_uint_eq(strlen(tok), 4 + 40 + 1 + 10 + 4 + 40 + 1 + 10);
-    free(tok);
-    free(s);
-
-    /* Any user and password: 302 with an empty body. */
-    s = get_max(d, "POST", "/cacti/index.php",
-                "__csrf_magic=sid%3Ax&action=login&login_username=admin&"
-                "login_password=wrong",
-                &st, &len, 4096);
-    ck_assert_int_eq(st, 302);
-    ck_assert_uint_eq(len, 0);
-    free(s);
-
-    /* Every page works without a login: guest. */
-    s = get_ok(d, "/cacti/graph_view.php", &len);
-    ck_assert_ptr_nonnull(
-        strstr(s, "Logged in as <span id='user' class='user usermenuup'>"
-                  "guest</span>"));
-    ck_assert_ptr_null(strstr(s, "login_username"));
-    ck_assert_ptr_null(strstr(s, "<title>Login to Cacti"));
-    ck_assert_int_eq(cacti_page_kind(s, len), CACTI_PAGE_OTHER);
-    free(s);
-    demo_free(d);
-}
-END_TEST
-
-START_TEST(test_dc_not_found)
-{
-    struct demo *d = demo_new(3, 20, T0);
-    static const char *const paths[] = { "/cacti/graph_json.php?local_graph_"
-                                         "id=8",
-                                         "/cacti/nothing", "/cacti/graph.php",
-                                         "/cacti/include/x.js" };
-    int st = 0;
-    char *s;
-
-    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-        s = get(d, paths[i], &st, NULL);
-        ck_assert_int_eq(st, 404);
-        ck_assert_ptr_nonnull(strstr(s, "<title>404 Not Found</title>"));
-        free(s);
-    }
-    /* The Icinga API is untouched, and "/cactix" is not Cacti. */
-    s = get(d, "/cactix/index.php", &st, NULL);
-    ck_assert_int_eq(st, 404);
-    ck_assert_ptr_nonnull(strstr(s, "\"error\":404"));
-    free(s);
-    s = get(d, "/cacti", &st, NULL);
-    ck_assert_int_eq(st, 200);
-    ck_assert_ptr_nonnull(strstr(s, "<title>Login to Cacti</title>"));
-    free(s);
-    demo_free(d);
-}
-END_TEST
-
-/* ---- ajax_hosts ---------------------------------------------------------- */
-
-static cJSON *ajax(struct demo *d, const char *term)
-{
-    char path[256];
-    char *s;
-    cJSON *j;
-
-    snprintf(path, sizeof path, "/cacti/graph_view.php?action=ajax_hosts%s%s",
-             term != NULL ? "&term=" : "", term != NULL ? term : "");
-    s = get_ok(d, path, NULL);
-    j = cJSON_Parse(s);
-    ck_assert_msg(cJSON_IsArray(j), "not a JSON array: %.80s", s);
-    free(s);
-    return j;
-}
-
-START_TEST(test_dc_ajax_hosts_all)
-{
-    struct demo *d = demo_new(5, 200, T0);
-    struct hosts h = hosts_of(d);
-    cJSON *j = ajax(d, NULL), *it;
-    const char *prev = "";
-    int i = 0;
-
-    /* Any and None with string ids, then 30 devices by description. */
-    ck_assert_int_eq(cJSON_GetArraySize(j), 2 + 30);
-    ck_assert_str_eq(cJSON_GetArrayItem(j, 0)->child->valuestring, "Any");
-    ck_assert_str_eq(
-        cJSON_GetObjectItem(cJSON_GetArrayItem(j, 0), "id")->valuestring, "-1");
-    ck_assert_str_eq(
-        cJSON_GetObjectItem(cJSON_GetArrayItem(j, 1), "value")->valuestring,
-        "None");
-    ck_assert_str_eq(
-        cJSON_GetObjectItem(cJSON_GetArrayItem(j, 1), "id")->valuestring, "0");
-    cJSON_ArrayForEach(it, j)
-    {
-        const cJSON *id = cJSON_GetObjectItem(it, "id");
-        const char *label = cJSON_GetObjectItem(it, "label")->valuestring;
-
-        if (i++ < 2)
-            continue;
-        ck_assert(cJSON_IsNumber(id));
-        ck_assert_str_eq(label, cJSON_GetObjectItem(it, "value")->valuestring);
-        ck_assert_int_eq((long)id->valuedouble, demo_cacti_device(d, label));
-        ck_assert_int_gt(id->valueint, 0);
-        ck_assert_str_eq(h.name[id->valueint - 1], label);
-        ck_assert_msg(strcmp(prev, label) < 0, "%s after %s", label, prev);
-        prev = label;
-    }
-    /* They are the first 30 device names of the whole site. */
-    {
-        int before = 0;
-
-        for (int k = 0; k < h.n; k++)
-            if (demo_cacti_device(d, h.name[k]) != 0 &&
-                strcmp(h.name[k], prev) <= 0)
-                before++;
-        ck_assert_int_eq(before, 30);
-    }
-    cJSON_Delete(j);
-    hosts_free(&h);
-    demo_free(d);
-}
-END_TEST
-
-START_TEST(test_dc_ajax_hosts_term)
-{
-    struct demo *d = demo_new(5, 200, T0);
-    struct hosts h = hosts_of(d);
-    cJSON *j, *it;
-    int want = 0, i = host_with(d, &h, true), lb = 0;
-
-    /* Any case, no Any/None, every device whose name has the term. */
-    for (int k = 0; k < h.n; k++)
-        if (strstr(h.name[k], "-lb-") != NULL &&
-            demo_cacti_device(d, h.name[k]) != 0)
-            want++;
-    ck_assert_int_gt(want, 2);
-    ck_assert_int_lt(want, 30);
-    j = ajax(d, "-LB-");
-    ck_assert_int_eq(cJSON_GetArraySize(j), want);
-    cJSON_ArrayForEach(it, j)
-    {
-        ck_assert(cJSON_IsNumber(cJSON_GetObjectItem(it, "id")));
-        lb += strstr(cJSON_GetObjectItem(it, "label")->valuestring, "-lb-") !=
-              NULL;
-    }
-    ck_assert_int_eq(lb, want);
-    cJSON_Delete(j);
-
-    /* The exact name finds that one device; so does its address. */
-    j = ajax(d, h.name[i]);
-    ck_assert_int_eq(cJSON_GetArraySize(j), 1);
-    ck_assert_int_eq(cJSON_GetObjectItem(j->child, "id")->valueint, i + 1);
-    cJSON_Delete(j);
-    {
-        char term[64];
-        int found = 0;
-
-        /* Percent-encoded as a client sends it. */
-        snprintf(term, sizeof term, "%s", h.addr[i]);
-        j = ajax(d, term);
-        cJSON_ArrayForEach(it, j)
-        {
-            found += cJSON_GetObjectItem(it, "id")->valueint == i + 1;
-        }
-        ck_assert_int_eq(found, 1);
-        cJSON_Delete(j);
-    }
-    j = ajax(d, "no%2Dsuch%20host");
-    ck_assert_int_eq(cJSON_GetArraySize(j), 0);
-    cJSON_Delete(j);
-    /* A term that matches many: still at most 30. */
-    j = ajax(d, "prd");
-    ck_assert_int_eq(cJSON_GetArraySize(j), 30);
-    ck_assert_int_eq(
-        strncmp(cJSON_GetObjectItem(j->child, "label")->valuestring, "prd-app-",
-                8),
-        0);
-    cJSON_Delete(j);
-    hosts_free(&h);
-    demo_free(d);
-}
-END_TEST
-
-START_TEST(test_dc_hosts_without_device)
-{
-    struct demo *d = demo_new(5, 600, T0);
-    struct hosts h = hosts_of(d);
-    int none = 0, i;
-    cJSON *j;
-    char *s;
-    int st = 0;
-
-    for (int k = 0; k < h.n; k++)
-        none += demo_cacti_device(d, h.name[k]) == 0;
-    /* About one host in twelve (50 of 600), the same every time. */
-    ck_assert_int_ge(none, 25);
-    ck_assert_int_le(none, 80);
-    i = host_with(d, &h, false);
-    ck_assert_int_ge(i, 0);
-    j = ajax(d, h.name[i]);
-    ck_assert_int_eq(cJSON_GetArraySize(j), 0);
-    cJSON_Delete(j);
-    ck_assert_int_eq(demo_cacti_graph_id(d, i + 1, DEMO_CACTI_LOAD), 0);
-    s = get_ok(d, list_path(i + 1, 1000), NULL);
-    ck_assert_int_eq(count(s, "id='line"), 0);
-    ck_assert_ptr_nonnull(strstr(s, "No Graphs Found"));
-    free(s);
-    /* Its would-be graph ids do not exist: HTTP 500. */
-    s = get(d, xport_path((i + 1) * 4 + 1, NOW - HOUR, NOW), &st, NULL);
-    ck_assert_int_eq(st, 500);
-    ck_assert_str_eq(s, "");
-    free(s);
-    {
-        struct demo *d2 = demo_new(5, 600, T0 + 999);
-
-        int same = 0;
-
-        for (int k = 0; k < h.n; k++)
-            same += demo_cacti_device(d, h.name[k]) ==
-                    demo_cacti_device(d2, h.name[k]);
-        ck_assert_int_eq(same, h.n);
-        demo_free(d2);
-    }
-    hosts_free(&h);
-    demo_free(d);
-}
-END_TEST
-
-/* ---- list ---------------------------------------------------------------- */
-
-START_TEST(test_dc_list_host)
-{
-    static const char *const suffix[] = { "CPU Usage", "Load Average",
-                                          "Memory Usage", "Traffic - eth0" };
-    struct demo *d = demo_new(5, 60, T0);
-    struct hosts h = hosts_of(d);
-    int i = host_with(d, &h, true);
-    long dev = i + 1;
-    char *s = get_ok(d, list_path(dev, 1000), NULL);
-    const char *p = s;
-
-    ck_assert_int_eq(count(s, "selectable tableRow' id='line"), 4);
-    ck_assert_int_eq(count(s, "All 4 Graphs"), 2);
-    for (int g = 0; g < DEMO_CACTI_GRAPHS; g++) {
-        long id = demo_cacti_graph_id(d, dev, g);
-        char want[256];
-
-        ck_assert_int_eq(id, dev * 4 + g);
-        snprintf(want, sizeof want, "id='line%ld'>", id);
-        p = strstr(p, want);
-        ck_assert_msg(p != NULL, "no row %s", want);
-        snprintf(want, sizeof want,
-                 "<td class=\"nowrap\"><a class=\"linkEditMain\" "
-                 "href=\"graph.php?local_graph_id=%ld&amp;rra_id=0\">%s - "
-                 "%s</a></td>\n\t<td class=\"nowrap\">%s</td>\n\t<td "
-                 "class='nowrap right'>%s</td>",
-                 id, h.name[i], suffix[g], h.name[i],
-                 g == DEMO_CACTI_TRAFFIC ? "Data Query" : "Template");
-        ck_assert_msg(strstr(p, want) != NULL, "no %s", want);
-    }
-    free(s);
-    hosts_free(&h);
-    demo_free(d);
-}
-END_TEST
-
-START_TEST(test_dc_list_all)
-{
-    struct demo *d = demo_new(5, 60, T0);
-    struct hosts h = hosts_of(d);
-    int devices = 0, rows;
-    char *s, want[64], *p;
-    char prev[64] = "";
-
-    for (int k = 0; k < h.n; k++)
-        devices += demo_cacti_device(d, h.name[k]) != 0;
-    s = get_ok(d, list_path(-1, 1000), NULL);
-    rows = count(s, "selectable tableRow' id='line");
-    ck_assert_int_eq(rows, devices * 4);
-    snprintf(want, sizeof want, "All %d Graphs", devices * 4);
-    ck_assert_ptr_nonnull(strstr(s, want));
-    /* Sorted by title, as Cacti's ORDER BY title_cache. */
-    for (p = strstr(s, "&amp;rra_id=0\">"); p != NULL;
-         p = strstr(p, "&amp;rra_id=0\">")) {
-        char title[64];
-        const char *e;
-
-        p += strlen("&amp;rra_id=0\">");
-        e = strstr(p, "</a>");
-        snprintf(title, sizeof title, "%.*s", (int)(e - p), p);
-        ck_assert_msg(strcmp(prev, title) < 0, "%s after %s", title, prev);
-        strcpy(prev, title);
-    }
-    free(s);
-
-    /* rows caps a page; the navigation bar says which. */
-    s = get_ok(d, list_path(-1, 10), NULL);
-    ck_assert_int_eq(count(s, "selectable tableRow' id='line"), 10);
-    snprintf(want, sizeof want, "1 to 10 of %d [", devices * 4);
-    ck_assert_ptr_nonnull(strstr(s, want));
-    free(s);
-    s = get_ok(d,
-               "/cacti/graph_view.php?action=list&host_id=-1&"
-               "graph_template_id=-1&rfilter=&rows=10&page=3&header=false",
-               NULL);
-    snprintf(want, sizeof want, "21 to 30 of %d [", devices * 4);
-    ck_assert_ptr_nonnull(strstr(s, want));
-    free(s);
-
-    /* rfilter is base64 of a regex ("Load"); matches are highlighted. */
-    s = get_ok(d,
-               "/cacti/graph_view.php?action=list&host_id=-1&"
-               "graph_template_id=-1&rfilter=TG9hZA%3D%3D&rows=1000&"
-               "page=1&header=false",
-               NULL);
-    ck_assert_int_eq(count(s, "selectable tableRow' id='line"), devices);
-    ck_assert_int_eq(count(s, "<span class='filteredValue'>Load</span>"),
-                     2 * devices);
-    free(s);
-    /* A template: Unix - Load Average is 2. */
-    s = get_ok(d,
-               "/cacti/graph_view.php?action=list&host_id=-1&"
-               "graph_template_id=2&rfilter=&rows=1000&page=1",
-               NULL);
-    ck_assert_int_eq(count(s, "selectable tableRow' id='line"), devices);
-    ck_assert_int_eq(count(s, "&amp;rra_id=0\">"), devices);
-    ck_assert_int_eq(count(s, "Load Average</a>"), 2 * devices);
-    free(s);
-    {
-        int st = 0;
-
-        s = get(d, "/cacti/graph_view.php?action=list&host_id=x1&rows=1000",
-                &st, NULL);
-        ck_assert_int_eq(st, 200);
-        ck_assert_ptr_nonnull(
-            strstr(s, "Validation error for variable host_id"));
-        free(s);
-    }
-    hosts_free(&h);
-    demo_free(d);
-}
-END_TEST
-
 /* ---- graph_xport --------------------------------------------------------- */
 
 START_TEST(test_dc_xport_format)
@@ -707,8 +217,8 @@ START_TEST(test_dc_xport_format)
                                         "15 Minute Average", "col19-cdefbc",
                                         "col20-d" };
     struct demo *d = demo_new(5, 60, T0);
-    struct hosts h = hosts_of(d);
-    int i = host_with(d, &h, true);
+    struct hosts h = dc_hosts_of(d);
+    int i = dc_host_with(d, &h, true);
     long id = demo_cacti_graph_id(d, i + 1, DEMO_CACTI_LOAD);
     long long start = NOW - HOUR - 17, end = NOW + 100;
     struct csv c = csv_get(d, id, start, end);
@@ -790,7 +300,7 @@ START_TEST(test_dc_xport_format)
             csv_free(&c);
         }
     }
-    hosts_free(&h);
+    dc_hosts_free(&h);
     demo_free(d);
 }
 END_TEST
@@ -799,8 +309,8 @@ START_TEST(test_dc_xport_exact_text)
 {
     /* Every value of a week at 300 s is printf's "%.10e" of the value. */
     struct demo *d = demo_new(9, 120, T0);
-    struct hosts h = hosts_of(d);
-    int i = host_with(d, &h, true);
+    struct hosts h = dc_hosts_of(d);
+    int i = dc_host_with(d, &h, true);
     struct soft sf = { 0 };
 
     for (int g = 0; g < DEMO_CACTI_GRAPHS; g++) {
@@ -827,7 +337,7 @@ START_TEST(test_dc_xport_exact_text)
         csv_free(&c);
     }
     SOFT_DONE(&sf);
-    hosts_free(&h);
+    dc_hosts_free(&h);
     demo_free(d);
 }
 END_TEST
@@ -892,7 +402,7 @@ START_TEST(test_dc_xport_traps)
     /* No range: start now - 1 day, end now - 5 min. */
     snprintf(path, sizeof path,
              "/cacti/graph_xport.php?local_graph_id=%ld&rra_id=0", id);
-    s = get_ok(d, path, &len);
+    s = dc_get_ok(d, path, &len);
     csv_parse(s, len, &c);
     ck_assert_int_eq(c.start, (NOW - DAY) / 60 * 60 + 60);
     ck_assert_int_eq(c.end, (NOW - 300 + 59) / 60 * 60);
@@ -903,18 +413,18 @@ START_TEST(test_dc_xport_traps)
              "/cacti/graph_xport.php?local_graph_id=%ld&rra_id=0"
              "&graph_start=-120",
              id);
-    s = get_ok(d, path, &len);
+    s = dc_get_ok(d, path, &len);
     ck_assert_uint_eq(len, 0);
     free(s);
     /* start after end, or equal: empty too. */
-    s = get_ok(d, xport_path(id, NOW, NOW - HOUR), &len);
+    s = dc_get_ok(d, dc_xport_path(id, NOW, NOW - HOUR), &len);
     ck_assert_uint_eq(len, 0);
     free(s);
-    s = get_ok(d, xport_path(id, NOW, NOW), &len);
+    s = dc_get_ok(d, dc_xport_path(id, NOW, NOW), &len);
     ck_assert_uint_eq(len, 0);
     free(s);
     /* Relative values count from now. */
-    s = get_ok(d, xport_path(id, -2 * HOUR, -HOUR), &len);
+    s = dc_get_ok(d, dc_xport_path(id, -2 * HOUR, -HOUR), &len);
     csv_parse(s, len, &c);
     ck_assert_int_eq(c.start, (NOW - 2 * HOUR) / 60 * 60 + 60);
     csv_free(&c);
@@ -924,17 +434,18 @@ START_TEST(test_dc_xport_traps)
         static const long bad[] = { 999999, 3, 0, -4, 4 * 61 };
 
         for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
-            s = get(d, xport_path(bad[k], NOW - HOUR, NOW), &st, &len);
+            s = dc_get(d, dc_xport_path(bad[k], NOW - HOUR, NOW), &st, &len);
             ck_assert_msg(st == 500, "id %ld: %d", bad[k], st);
             ck_assert_uint_eq(len, 0);
             free(s);
         }
     }
-    s = get(d, "/cacti/graph_xport.php?rra_id=0", &st, &len);
+    s = dc_get(d, "/cacti/graph_xport.php?rra_id=0", &st, &len);
     ck_assert_int_eq(st, 500);
     free(s);
     /* Not a number: 200 with Cacti's validation error. */
-    s = get(d, "/cacti/graph_xport.php?local_graph_id=8x&rra_id=0", &st, &len);
+    s = dc_get(d, "/cacti/graph_xport.php?local_graph_id=8x&rra_id=0", &st,
+               &len);
     ck_assert_int_eq(st, 200);
     ck_assert_ptr_nonnull(
         strstr(s, "Validation error for variable local_graph_id with a value "
@@ -943,7 +454,7 @@ START_TEST(test_dc_xport_traps)
     snprintf(path, sizeof path,
              "/cacti/graph_xport.php?local_graph_id=%ld&graph_start=%%3Cb%%3E",
              id);
-    s = get(d, path, &st, &len);
+    s = dc_get(d, path, &st, &len);
     ck_assert_int_eq(st, 200);
     ck_assert_ptr_nonnull(strstr(s, "variable graph_start with a value of "
                                     "&lt;b&gt;."));
@@ -961,7 +472,7 @@ START_TEST(test_dc_xport_traps)
                  "/cacti/graph%%5Fxport.php?local%%5Fgraph%%5Fid=%s&rra_id=0"
                  "&graph_start=%lld&graph_end=+%lld",
                  enc, NOW - HOUR, NOW);
-        s = get_ok(d, path, &len);
+        s = dc_get_ok(d, path, &len);
         csv_parse(s, len, &c);
         ck_assert_int_eq(c.graph, id);
         ck_assert_int_eq(c.rows, 61);
@@ -975,8 +486,8 @@ END_TEST
 START_TEST(test_dc_values)
 {
     struct demo *d = demo_new(5, 60, T0);
-    struct hosts h = hosts_of(d);
-    int i = host_with(d, &h, true);
+    struct hosts h = dc_hosts_of(d);
+    int i = dc_host_with(d, &h, true);
     long load = demo_cacti_graph_id(d, i + 1, DEMO_CACTI_LOAD);
     struct csv a, b;
     struct soft sf = { 0 };
@@ -1054,7 +565,7 @@ START_TEST(test_dc_values)
     /* No such series, no such graph: NaN. */
     ck_assert(isnan(demo_cacti_value(d, load, 3, (double)(NOW - HOUR))));
     ck_assert(isnan(demo_cacti_value(d, 2, 0, (double)(NOW - HOUR))));
-    hosts_free(&h);
+    dc_hosts_free(&h);
     demo_free(d);
 }
 END_TEST
@@ -1078,7 +589,7 @@ START_TEST(test_dc_load_like_icinga)
 {
     /* Cacti's load follows the Icinga load check of the same host. */
     struct demo *d = demo_new(5, 60, T0);
-    struct hosts h = hosts_of(d);
+    struct hosts h = dc_hosts_of(d);
     int close = 0, compared = 0;
 
     for (int i = 0; i < h.n; i++) {
@@ -1092,7 +603,7 @@ START_TEST(test_dc_load_like_icinga)
         snprintf(path, sizeof path,
                  "/v1/objects/services/%s!load?attrs=last_check_result",
                  h.name[i]);
-        s = get_ok(d, path, NULL);
+        s = dc_get_ok(d, path, NULL);
         j = cJSON_Parse(s);
         cr = cJSON_GetObjectItem(
             cJSON_GetObjectItem(
@@ -1119,7 +630,7 @@ START_TEST(test_dc_load_like_icinga)
     }
     ck_assert_int_ge(compared, 40);
     ck_assert_int_ge(close, compared * 9 / 10);
-    hosts_free(&h);
+    dc_hosts_free(&h);
     demo_free(d);
 }
 END_TEST
@@ -1128,7 +639,7 @@ START_TEST(test_dc_nan_gaps)
 {
     /* Some hosts lost polls for a while about an hour before the start. */
     struct demo *d = demo_new(5, 240, T0);
-    struct hosts h = hosts_of(d);
+    struct hosts h = dc_hosts_of(d);
     int gaps = 0;
 
     for (int i = 0; i < h.n; i++) {
@@ -1151,7 +662,7 @@ START_TEST(test_dc_nan_gaps)
     }
     ck_assert_int_ge(gaps, 5);
     ck_assert_int_le(gaps, 80);
-    hosts_free(&h);
+    dc_hosts_free(&h);
     demo_free(d);
 }
 END_TEST
@@ -1166,9 +677,10 @@ START_TEST(test_dc_small_reads)
 
     if (id == 0)
         id = demo_cacti_graph_id(d, 2, DEMO_CACTI_MEM);
-    a = get_max(d, "GET", xport_path(id, NOW - DAY, NOW), NULL, &st, &a_len,
-                1 << 20);
-    b = get_max(d, "GET", xport_path(id, NOW - DAY, NOW), NULL, &st, &b_len, 7);
+    a = dc_get_max(d, "GET", dc_xport_path(id, NOW - DAY, NOW), NULL, &st,
+                   &a_len, 1 << 20);
+    b = dc_get_max(d, "GET", dc_xport_path(id, NOW - DAY, NOW), NULL, &st,
+                   &b_len, 7);
     ck_assert_uint_eq(a_len, b_len);
     ck_assert_int_eq(memcmp(a, b, a_len), 0);
     free(a);
@@ -1182,8 +694,8 @@ END_TEST
 START_TEST(test_dc_roundtrip)
 {
     struct demo *d = demo_new(5, 60, T0);
-    struct hosts h = hosts_of(d);
-    int i = host_with(d, &h, true);
+    struct hosts h = dc_hosts_of(d);
+    int i = dc_host_with(d, &h, true);
     long dev = i + 1;
     struct soft sf = { 0 };
     struct cacti_device_list dl = { 0 };
@@ -1195,14 +707,14 @@ START_TEST(test_dc_roundtrip)
     /* ajax_hosts */
     snprintf(term, sizeof term,
              "/cacti/graph_view.php?action=ajax_hosts&term=%s", h.name[i]);
-    s = get_ok(d, term, &len);
+    s = dc_get_ok(d, term, &len);
     ck_assert_msg(cacti_parse_devices(s, len, &dl, &e) == 0, "%s", e.msg);
     ck_assert_uint_eq(dl.n, 1);
     ck_assert_int_eq(dl.v[0].id, dev);
     ck_assert_str_eq(dl.v[0].name, h.name[i]);
     cacti_device_list_free(&dl);
     free(s);
-    s = get_ok(d, "/cacti/graph_view.php?action=ajax_hosts", &len);
+    s = dc_get_ok(d, "/cacti/graph_view.php?action=ajax_hosts", &len);
     ck_assert_msg(cacti_parse_devices(s, len, &dl, &e) == 0, "%s", e.msg);
     ck_assert_uint_eq(dl.n, 30); /* Any and None left out */
     for (size_t k = 0; k < dl.n; k++)
@@ -1211,7 +723,7 @@ START_TEST(test_dc_roundtrip)
     free(s);
 
     /* list */
-    s = get_ok(d, list_path(dev, 1000), &len);
+    s = dc_get_ok(d, dc_list_path(dev, 1000), &len);
     ck_assert_msg(cacti_parse_graphs(s, len, &gl, &e) == 0, "%s", e.msg);
     ck_assert_uint_eq(gl.n, 4);
     ck_assert_int_eq(gl.total, 4);
@@ -1229,11 +741,11 @@ START_TEST(test_dc_roundtrip)
     ck_assert_str_eq(gl.v[DEMO_CACTI_LOAD].template, "Unix - Load Average");
     cacti_graph_list_free(&gl);
     free(s);
-    s = get_ok(d,
-               "/cacti/graph_view.php?action=list&host_id=-1&"
-               "graph_template_id=-1&rfilter=TG9hZA%3D%3D&rows=1000&page=1&"
-               "header=false",
-               &len);
+    s = dc_get_ok(d,
+                  "/cacti/graph_view.php?action=list&host_id=-1&"
+                  "graph_template_id=-1&rfilter=TG9hZA%3D%3D&rows=1000&page=1&"
+                  "header=false",
+                  &len);
     ck_assert_msg(cacti_parse_graphs(s, len, &gl, &e) == 0, "%s", e.msg);
     for (size_t k = 0; k < gl.n; k++) {
         ck_assert_ptr_null(strchr(gl.v[k].title, '<'));
@@ -1254,7 +766,7 @@ START_TEST(test_dc_roundtrip)
                 struct cacti_export x = { 0 };
                 long long start = NOW - spans[k] + 7, end = NOW + 7;
 
-                s = get_ok(d, xport_path(id, start, end), &len);
+                s = dc_get_ok(d, dc_xport_path(id, start, end), &len);
                 ck_assert_msg(cacti_parse_xport(s, len, start, &x, &e) == 0,
                               "%s", e.msg);
                 ck_assert_int_eq(x.graph_id, id);
@@ -1288,7 +800,7 @@ START_TEST(test_dc_roundtrip)
         }
     }
     SOFT_DONE(&sf);
-    hosts_free(&h);
+    dc_hosts_free(&h);
     demo_free(d);
 }
 END_TEST
@@ -1316,8 +828,8 @@ START_TEST(test_dc_week_export_fast)
         id = demo_cacti_graph_id(d, 4322, DEMO_CACTI_LOAD);
     for (int k = 0; k < 5; k++) {
         double t = now_ms();
-        char *s = get_max(d, "GET", xport_path(id, NOW - WEEK, NOW), NULL,
-                          &(int){ 0 }, &len, 1 << 20);
+        char *s = dc_get_max(d, "GET", dc_xport_path(id, NOW - WEEK, NOW), NULL,
+                             &(int){ 0 }, &len, 1 << 20);
 
         t = now_ms() - t;
         best = t < best ? t : best;
@@ -1334,19 +846,12 @@ START_TEST(test_dc_week_export_fast)
 }
 END_TEST
 
-Suite *demo_cacti_suite(void)
+Suite *demo_cacti_xport_suite(void)
 {
-    Suite *s = suite_create("demo_cacti");
+    Suite *s = suite_create("demo_cacti_xport");
     TCase *tc = tcase_create("core");
 
     tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, test_dc_login);
-    tcase_add_test(tc, test_dc_not_found);
-    tcase_add_test(tc, test_dc_ajax_hosts_all);
-    tcase_add_test(tc, test_dc_ajax_hosts_term);
-    tcase_add_test(tc, test_dc_hosts_without_device);
-    tcase_add_test(tc, test_dc_list_host);
-    tcase_add_test(tc, test_dc_list_all);
     tcase_add_test(tc, test_dc_xport_format);
     tcase_add_test(tc, test_dc_xport_exact_text);
     tcase_add_test(tc, test_dc_xport_steps);
