@@ -15,23 +15,9 @@
 
 #define WAIT_MS 10000
 
-static struct tl_demo t;
-static struct site *demo;
-
-static void setup(void)
-{
-    tl_demo_open(&t);
-    demo = t.site;
-}
-
-static void teardown(void)
-{
-    tl_demo_close(&t);
-}
-
 static bool wait_for(bool (*done)(void *arg), void *arg)
 {
-    return tl_wait(t.loop, done, arg, WAIT_MS);
+    return tl_wait(tl_site.loop, done, arg, WAIT_MS);
 }
 
 struct host_q {
@@ -43,7 +29,7 @@ static bool host_known(void *arg)
 {
     struct host_q *q = arg;
 
-    q->h = cacti_client_host(demo->cacti, q->name, q->address);
+    q->h = cacti_client_host(tl_site.site->cacti, q->name, q->address);
     return q->h->status != CACTI_LOADING && !q->h->stale && q->h->fetched > 0;
 }
 
@@ -58,7 +44,7 @@ static bool data_known(void *arg)
 {
     struct data_q *q = arg;
 
-    q->d = cacti_client_data(demo->cacti, q->id, q->end, q->span);
+    q->d = cacti_client_data(tl_site.site->cacti, q->id, q->end, q->span);
     return q->d->status != CACTI_LOADING && !q->d->stale && q->d->fetched > 0;
 }
 
@@ -76,7 +62,7 @@ START_TEST(test_host_graphs)
     const struct cacti_host *h;
     const struct cacti_graph *g;
 
-    ck_assert_ptr_nonnull(demo->cacti);
+    ck_assert_ptr_nonnull(tl_site.site->cacti);
     h = graphs_of("PRD-WEB-01"); /* any case finds the device */
     ck_assert_int_eq(h->status, CACTI_OK);
     ck_assert_int_gt(h->device_id, 0);
@@ -88,10 +74,10 @@ START_TEST(test_host_graphs)
         ck_assert_msg(strncmp(h->graphs.v[i].title, "prd-web-01 - ", 13) == 0,
                       "title %s", h->graphs.v[i].title);
     }
-    g = cacti_client_column_graph(demo->cacti, h);
+    g = cacti_client_column_graph(tl_site.site->cacti, h);
     ck_assert_ptr_nonnull(g);
     ck_assert_str_eq(g->title, "prd-web-01 - Load Average");
-    ck_assert_str_eq(cacti_client_state(demo->cacti), "guest (demo)");
+    ck_assert_str_eq(cacti_client_state(tl_site.site->cacti), "guest (demo)");
 }
 END_TEST
 
@@ -103,14 +89,15 @@ START_TEST(test_host_without_device)
     ck_assert_int_eq(h->device_id, 0);
     ck_assert_ptr_null(h->device);
     ck_assert_uint_eq(h->graphs.n, 0);
-    ck_assert_ptr_null(cacti_client_column_graph(demo->cacti, h));
+    ck_assert_ptr_null(cacti_client_column_graph(tl_site.site->cacti, h));
 }
 END_TEST
 
 START_TEST(test_graph_data_now)
 {
     const struct cacti_host *h = graphs_of("prd-web-01");
-    const struct cacti_graph *g = cacti_client_column_graph(demo->cacti, h);
+    const struct cacti_graph *g =
+        cacti_client_column_graph(tl_site.site->cacti, h);
     struct data_q q = { g->id, 0, 3600, NULL };
     const struct cacti_export *x;
     double now = loop_wall();
@@ -175,9 +162,9 @@ START_TEST(test_reload_fetches_again)
 
     ck_assert(wait_for(data_known, &q));
     first = q.d->fetched;
-    cacti_client_reload(demo->cacti);
+    cacti_client_reload(tl_site.site->cacti);
     /* asked again: the old data stays, marked stale, until the answer */
-    q.d = cacti_client_data(demo->cacti, q.id, 0, 3600);
+    q.d = cacti_client_data(tl_site.site->cacti, q.id, 0, 3600);
     ck_assert(q.d->stale);
     ck_assert_ptr_nonnull(q.d->x);
     ck_assert(wait_for(data_known, &q));
@@ -190,7 +177,7 @@ Suite *cacti_client_suite(void)
     Suite *s = suite_create("cacti_client");
     TCase *tc = tcase_create("demo");
 
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, tl_demo_setup, tl_demo_teardown);
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, test_host_graphs);
     tcase_add_test(tc, test_host_without_device);

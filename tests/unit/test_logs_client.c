@@ -17,28 +17,14 @@
 
 #define WAIT_MS 10000
 
-static struct tl_demo t;
-static struct site *demo;
-
-static void setup(void)
-{
-    tl_demo_open(&t);
-    demo = t.site;
-}
-
-static void teardown(void)
-{
-    tl_demo_close(&t);
-}
-
 static bool wait_for(bool (*done)(void *arg))
 {
-    return tl_wait(t.loop, done, NULL, WAIT_MS);
+    return tl_wait(tl_site.loop, done, NULL, WAIT_MS);
 }
 
 static const struct logs_page *page(void)
 {
-    return logs_client_page(demo->logs);
+    return logs_client_page(tl_site.site->logs);
 }
 
 static bool answered(void *arg)
@@ -57,7 +43,7 @@ static void search(enum es_syntax syntax, const char *text, const char *gte)
 {
     struct logs_search q = { syntax, text, gte, "now" };
 
-    logs_client_search(demo->logs, &q);
+    logs_client_search(tl_site.site->logs, &q);
     ck_assert_int_eq(page()->status, LOGS_LOADING);
     ck_assert_msg(wait_for(answered), "no answer to %s", text);
 }
@@ -67,8 +53,8 @@ START_TEST(test_first_page)
     const struct logs_page *p;
     long sum = 0;
 
-    ck_assert_ptr_nonnull(demo->logs);
-    ck_assert_str_eq(logs_client_index(demo->logs), "logstash-*");
+    ck_assert_ptr_nonnull(tl_site.site->logs);
+    ck_assert_str_eq(logs_client_index(tl_site.site->logs), "logstash-*");
     search(ES_KQL, "", "now-1h");
     p = page();
     ck_assert_msg(p->status == LOGS_OK, "error: %s", p->err);
@@ -134,7 +120,7 @@ START_TEST(test_paging_has_no_gaps_or_duplicates)
     ck_assert_int_eq(p->status, LOGS_OK);
     ck_assert(p->more);
     first = p->nhits;
-    logs_client_more(demo->logs);
+    logs_client_more(tl_site.site->logs);
     ck_assert(page()->loading_more);
     ck_assert(wait_for(more_loaded));
     p = page();
@@ -153,7 +139,7 @@ START_TEST(test_bad_queries_are_errors)
     /* a KQL syntax error never leaves mctop */
     struct logs_search q = { ES_KQL, "level:(error", "now-1h", "now" };
 
-    logs_client_search(demo->logs, &q);
+    logs_client_search(tl_site.site->logs, &q);
     ck_assert_int_eq(page()->status, LOGS_ERROR);
     ck_assert_msg(strstr(page()->err, "KQL: column") != NULL, "%s",
                   page()->err);
@@ -184,7 +170,7 @@ START_TEST(test_follow_adds_new_documents_on_top)
     ck_assert_int_eq(p->status, LOGS_OK);
     newest = p->nhits > 0 ? p->hits[0].time : 0;
     follow_start = p->nhits;
-    logs_client_follow(demo->logs, true);
+    logs_client_follow(tl_site.site->logs, true);
     ck_assert(page()->following);
     /* the demo's fleet logs about one document a second */
     ck_assert_msg(wait_for(followed), "nothing new in %d ms", WAIT_MS);
@@ -193,9 +179,9 @@ START_TEST(test_follow_adds_new_documents_on_top)
     ck_assert(p->hits[0].time >= newest);
     for (size_t i = 1; i < p->nhits; i++)
         ck_assert(p->hits[i - 1].time >= p->hits[i].time);
-    logs_client_seen(demo->logs);
+    logs_client_seen(tl_site.site->logs);
     ck_assert_uint_eq(page()->fresh, 0);
-    logs_client_follow(demo->logs, false);
+    logs_client_follow(tl_site.site->logs, false);
     ck_assert(!page()->following);
 }
 END_TEST
@@ -205,7 +191,7 @@ Suite *logs_client_suite(void)
     Suite *s = suite_create("logs_client");
     TCase *tc = tcase_create("demo");
 
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, tl_demo_setup, tl_demo_teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_first_page);
     tcase_add_test(tc, test_kql_and_lucene_agree);

@@ -20,6 +20,18 @@ void tl_demo_close(struct tl_demo *t)
     loop_free(t->loop);
 }
 
+struct tl_demo tl_site;
+
+void tl_demo_setup(void)
+{
+    tl_demo_open(&tl_site);
+}
+
+void tl_demo_teardown(void)
+{
+    tl_demo_close(&tl_site);
+}
+
 struct tl_waiter {
     struct loop *loop;
     bool (*done)(void *arg);

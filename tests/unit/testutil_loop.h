@@ -20,6 +20,10 @@ struct tl_demo {
 
 void tl_demo_open(struct tl_demo *t);
 void tl_demo_close(struct tl_demo *t);
+/* A Check fixture: tl_site opened before each test, closed after it. */
+extern struct tl_demo tl_site;
+void tl_demo_setup(void);
+void tl_demo_teardown(void);
 /* Turn the loop until done(arg) holds or ms pass; done's last answer. */
 bool tl_wait(struct loop *loop, bool (*done)(void *arg), void *arg, long ms);
 
