@@ -30,6 +30,7 @@ import engine as engine_mod  # noqa: E402
 import gen  # noqa: E402
 import kibana as kibana_mod  # noqa: E402
 from store import Store  # noqa: E402
+import testcreds  # noqa: E402
 
 
 def basic(user, pw):
@@ -38,11 +39,7 @@ def basic(user, pw):
 
 def make(es_version):
     d = tempfile.mkdtemp(prefix="es-capture-")
-    users, keys = os.path.join(d, "users"), os.path.join(d, "keys")
-    with open(users, "w") as f:
-        f.write("elastic:epw:superuser\nmctop:mpw:lab_reader\nnobody:npw:lab_nothing\n")
-    with open(keys, "w") as f:
-        f.write("kid1:ksecret:mctop\n")
+    users, keys = testcreds.write_auth_files(d)
     cfg = engine_mod.Config()
     cfg.es_version = es_version
     cfg.users_file, cfg.keys_file = users, keys

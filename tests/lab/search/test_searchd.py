@@ -25,6 +25,7 @@ import jsonpos  # noqa: E402
 import kibana as kibana_mod  # noqa: E402
 import lucene  # noqa: E402
 from store import Store  # noqa: E402
+import testcreds  # noqa: E402
 
 NOW = datemath.parse("2024-03-11T10:39:54.962Z")
 H = 3600000
@@ -39,12 +40,7 @@ class Lab:
 
     def __init__(self, es_version="8.15.0", generated=200, max_rps=0):
         self.dir = tempfile.mkdtemp(prefix="searchd-test-")
-        users = os.path.join(self.dir, "users")
-        keys = os.path.join(self.dir, "keys")
-        with open(users, "w") as f:
-            f.write("elastic:epw:superuser\nmctop:mpw:lab_reader\nnobody:npw:lab_nothing\n")
-        with open(keys, "w") as f:
-            f.write("kid1:ksecret:mctop\n")
+        users, keys = testcreds.write_auth_files(self.dir)
         cfg = engine_mod.Config()
         cfg.es_version = es_version
         cfg.users_file, cfg.keys_file = users, keys
